@@ -1,0 +1,2 @@
+/** The event bus addresses of the contract. */
+package io.archway.core.bus;

@@ -1,0 +1,393 @@
+package io.archway.core.config;
+
+import io.vertx.core.json.JsonObject;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Turns the JSON form of a config into a {@link GatewayConfig}, or reports every problem in it with its
+ * path. Relative file paths resolve against the folder of the config file.
+ */
+public final class ConfigParser {
+
+  static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
+  private static final Pattern SERVER_NAME =
+      Pattern.compile("(\\*\\.)?[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*");
+  private static final Set<String> TLS_VERSIONS = Set.of("TLSv1.2", "TLSv1.3");
+  private static final Set<String> OLD_TLS_VERSIONS = Set.of("TLSv1", "TLSv1.0", "TLSv1.1", "SSLv3");
+  private static final Duration ZERO = Duration.ZERO;
+  private static final Duration DAY = Duration.ofDays(1);
+
+  private final Path baseDir;
+  private final List<Problem> problems = new ArrayList<>();
+
+  private ConfigParser(Path baseDir) {
+    this.baseDir = baseDir;
+  }
+
+  /** Parses a config; throws {@link InvalidConfigException} listing every problem. */
+  public static GatewayConfig parse(JsonObject json, Path baseDir) {
+    ConfigParser parser = new ConfigParser(baseDir);
+    GatewayConfig config = parser.read(json);
+    if (!parser.problems.isEmpty()) throw new InvalidConfigException(parser.problems);
+    return config;
+  }
+
+  /** Every problem of a config, empty when it is valid. */
+  public static List<Problem> problems(JsonObject json, Path baseDir) {
+    try {
+      parse(json, baseDir);
+      return List.of();
+    } catch (InvalidConfigException e) {
+      return e.problems();
+    }
+  }
+
+  private GatewayConfig read(JsonObject json) {
+    ConfigReader root = new ConfigReader(json, "", problems);
+    AdminConfig admin = root.object("admin").map(this::admin).orElse(AdminConfig.defaults());
+    NodeConfig node = node(root);
+    AccessLogConfig accessLog = root.object("accessLog").map(this::accessLog).orElse(AccessLogConfig.defaults());
+    List<CertificateConfig> certificates = root.objects("certificates").stream().map(this::certificate).toList();
+    List<PoolConfig> pools = root.objects("pools").stream().map(this::pool).toList();
+    List<ListenerConfig> listeners = root.objects("listeners").stream().map(this::listener).toList();
+    root.finish();
+
+    Set<String> certNames = unique("certificates", certificates.stream().map(CertificateConfig::name).toList());
+    Set<String> poolNames = unique("pools", pools.stream().map(PoolConfig::name).toList());
+    unique("listeners", listeners.stream().map(ListenerConfig::name).toList());
+    checkReferences(listeners, pools, certificates, poolNames, certNames);
+    checkAddresses(listeners);
+    return new GatewayConfig(admin, node, accessLog, listeners, pools, certificates);
+  }
+
+  private AdminConfig admin(ConfigReader r) {
+    String host = r.string("host", AdminConfig.DEFAULT_HOST);
+    int port = r.integer("port", 1, 65535, "a port", AdminConfig.DEFAULT_PORT);
+    Optional<String> token = r.string("token").filter(t -> !t.isEmpty());
+    if (token.isEmpty() && !isLoopback(host)) {
+      r.problem("host", host + " is not a loopback address; set admin.token to expose the admin API beyond this machine");
+    }
+    r.finish();
+    return new AdminConfig(host, port, token);
+  }
+
+  private NodeConfig node(ConfigReader root) {
+    NodeConfig defaults = NodeConfig.defaults();
+    Optional<String> name = Optional.empty();
+    Optional<String> bindHost = Optional.empty();
+    String stateDir = defaults.stateDir();
+    Optional<ConfigReader> node = root.object("node");
+    if (node.isPresent()) {
+      ConfigReader r = node.get();
+      name = r.string("name").filter(n -> !n.isEmpty());
+      bindHost = r.string("bindHost").filter(h -> !h.isEmpty());
+      stateDir = r.string("stateDir").map(this::resolve).orElse(stateDir);
+      r.finish();
+    }
+    List<String> members = List.of();
+    int clusterPort = defaults.clusterPort();
+    Optional<ConfigReader> cluster = root.object("cluster");
+    if (cluster.isPresent()) {
+      ConfigReader r = cluster.get();
+      members = r.strings("members");
+      for (int i = 0; i < members.size(); i++) {
+        try {
+          HostPort.parse(members.get(i));
+        } catch (IllegalArgumentException e) {
+          problems.add(new Problem(r.at("members") + "[" + i + "]", e.getMessage()));
+        }
+      }
+      clusterPort = r.integer("port", 1, 65535, "a port", clusterPort);
+      r.finish();
+    }
+    return new NodeConfig(name, bindHost, stateDir, members, clusterPort);
+  }
+
+  private AccessLogConfig accessLog(ConfigReader r) {
+    boolean enabled = r.bool("enabled", true);
+    if (r.has("file")) {
+      r.problem("file", "writing the access log to a file is not supported yet; it goes to stdout");
+    }
+    r.finish();
+    return new AccessLogConfig(enabled);
+  }
+
+  private CertificateConfig certificate(ConfigReader r) {
+    String name = name(r);
+    Optional<String> cert = file(r, "cert");
+    Optional<String> key = file(r, "key");
+    Optional<String> ca = file(r, "ca");
+    Optional<String> pkcs12 = file(r, "pkcs12");
+    Optional<String> password = r.string("password");
+    r.finish();
+    boolean pem = cert.isPresent() || key.isPresent() || r.has("cert") || r.has("key");
+    boolean p12 = pkcs12.isPresent() || r.has("pkcs12");
+    boolean caOnly = ca.isPresent() || r.has("ca");
+    if ((pem ? 1 : 0) + (p12 ? 1 : 0) + (caOnly ? 1 : 0) != 1) {
+      r.problem(null, "give exactly one of: cert and key (PEM), ca (PEM CA bundle), or pkcs12 with password");
+    } else if (pem && (!r.has("cert") || !r.has("key"))) {
+      r.problem(r.has("cert") ? "key" : "cert", "is required with " + (r.has("cert") ? "cert" : "key"));
+    }
+    if (password.isPresent() && !p12) r.problem("password", "only applies to pkcs12");
+    return new CertificateConfig(name, cert, key, ca, pkcs12, password);
+  }
+
+  private PoolConfig pool(ConfigReader r) {
+    String name = name(r);
+    PoolProtocol protocol = r.keyword("protocol", PoolProtocol.class, PoolProtocol.TCP);
+    Balance balance = r.keyword("balance", Balance.class, Balance.ROUND_ROBIN);
+    Duration connectTimeout =
+        r.duration("connectTimeout", PoolConfig.DEFAULT_CONNECT_TIMEOUT, Duration.ofMillis(1), Duration.ofMinutes(5));
+    Duration idleTimeout = r.duration("idleTimeout", PoolConfig.DEFAULT_IDLE_TIMEOUT, Duration.ofSeconds(1), DAY);
+    Duration drainTimeout =
+        r.duration("drainTimeout", PoolConfig.DEFAULT_DRAIN_TIMEOUT, ZERO, PoolConfig.MAX_DRAIN_TIMEOUT);
+    int retries = r.integer("retries", 0, 16, "a retry count", PoolConfig.DEFAULT_RETRIES);
+    Optional<PoolTlsConfig> tls = r.object("tls").map(this::poolTls);
+    if (tls.isPresent() && protocol != PoolProtocol.TLS && protocol != PoolProtocol.HTTPS) {
+      r.problem("tls", "only applies to a pool whose protocol is tls or https (this one is " + protocol.keyword() + ")");
+    }
+    List<TargetConfig> targets = r.objects("targets").stream().map(t -> target(t, balance)).toList();
+    if (targets.isEmpty()) {
+      r.problem("targets", "a pool needs at least one target, such as {address: 127.0.0.1:6379}");
+    }
+    unique(r.at("targets"), targets.stream().map(t -> t.address().toString()).toList());
+    ProbeConfig probe = r.object("probe").map(this::probe).orElse(ProbeConfig.defaults());
+    r.finish();
+    return new PoolConfig(
+        name, protocol, balance, connectTimeout, idleTimeout, drainTimeout, retries, tls, targets, probe);
+  }
+
+  private PoolTlsConfig poolTls(ConfigReader r) {
+    Optional<String> trustCa = r.string("trustCa");
+    Optional<String> sni = r.string("sni");
+    boolean verify = r.bool("verifyHostname", true);
+    Optional<String> certificate = r.string("certificate");
+    r.finish();
+    return new PoolTlsConfig(trustCa, sni, verify, certificate);
+  }
+
+  private TargetConfig target(ConfigReader r, Balance balance) {
+    HostPort address = new HostPort("invalid", 1);
+    Optional<String> text = r.required("address");
+    if (text.isPresent()) {
+      try {
+        address = HostPort.parse(text.get());
+      } catch (IllegalArgumentException e) {
+        r.problem("address", e.getMessage());
+      }
+    }
+    int weight = r.integer("weight", 1, TargetConfig.MAX_WEIGHT, "a weight", TargetConfig.DEFAULT_WEIGHT);
+    if (weight != 1 && balance == Balance.ROUND_ROBIN) {
+      r.problem("weight", "round-robin treats every target alike; weights need weighted-round-robin");
+    }
+    TargetState state = r.keyword("state", TargetState.class, TargetState.ENABLED);
+    r.finish();
+    return new TargetConfig(address, weight, state);
+  }
+
+  private ProbeConfig probe(ConfigReader r) {
+    ProbeType type = r.keyword("type", ProbeType.class, ProbeType.TCP);
+    Duration interval =
+        r.duration("interval", ProbeConfig.DEFAULT_INTERVAL, Duration.ofMillis(100), Duration.ofHours(1));
+    Duration timeout = r.duration("timeout", ProbeConfig.DEFAULT_TIMEOUT, Duration.ofMillis(10), Duration.ofMinutes(5));
+    int unhealthy = r.integer("unhealthyThreshold", 1, 100, "a count", ProbeConfig.DEFAULT_UNHEALTHY_THRESHOLD);
+    int healthy = r.integer("healthyThreshold", 1, 100, "a count", ProbeConfig.DEFAULT_HEALTHY_THRESHOLD);
+    if (timeout.compareTo(interval) > 0) {
+      r.problem("timeout", Durations.format(timeout) + " is longer than the interval " + Durations.format(interval));
+    }
+    r.finish();
+    return new ProbeConfig(type, interval, timeout, unhealthy, healthy);
+  }
+
+  private ListenerConfig listener(ConfigReader r) {
+    String name = name(r);
+    ListenerProtocol protocol = r.keyword("protocol", ListenerProtocol.class, ListenerProtocol.TCP);
+    String host = r.string("host", ListenerConfig.DEFAULT_HOST);
+    if (!isIpLiteralOrLocalName(host)) {
+      r.problem("host", "'" + host + "' is not an IP address to bind (such as 0.0.0.0, 127.0.0.1 or ::)");
+    }
+    int port = r.integer("port", 1, 65535, "a port").orElse(0);
+    if (!r.has("port")) r.problem("port", "is required");
+    String pool = r.string("pool").orElse("");
+    if (pool.isEmpty() && protocol != ListenerProtocol.HTTP && protocol != ListenerProtocol.HTTPS) {
+      r.problem("pool", "is required");
+    }
+    Duration idle = r.duration("idleTimeout", ListenerConfig.DEFAULT_IDLE_TIMEOUT, Duration.ofSeconds(1), DAY);
+    Duration halfClose = r.duration(
+        "halfCloseTimeout", ListenerConfig.DEFAULT_HALF_CLOSE_TIMEOUT, Duration.ofMillis(100), Duration.ofHours(1));
+    Optional<ListenerTlsConfig> tls = r.object("tls").map(this::listenerTls);
+    boolean terminates = protocol == ListenerProtocol.TLS || protocol == ListenerProtocol.HTTPS;
+    if (tls.isPresent() && !terminates) {
+      r.problem("tls", "only applies to a listener whose protocol is tls or https (this one is " + protocol.keyword() + ")");
+    }
+    if (tls.isEmpty() && terminates) r.problem("tls", "is required for protocol " + protocol.keyword());
+    List<SniRule> sni = r.objects("sni").stream().map(this::sniRule).toList();
+    if (!sni.isEmpty() && protocol != ListenerProtocol.TLS_PASSTHROUGH) {
+      r.problem("sni", "routing by SNI applies to protocol tls-passthrough only");
+    }
+    r.finish();
+    return new ListenerConfig(name, protocol, host, port, pool, idle, halfClose, tls, sni);
+  }
+
+  private ListenerTlsConfig listenerTls(ConfigReader r) {
+    List<String> certificates = r.strings("certificates");
+    if (certificates.isEmpty()) r.problem("certificates", "name at least one certificate entry");
+    String minVersion = r.string("minVersion", ListenerTlsConfig.DEFAULT_MIN_VERSION);
+    if (OLD_TLS_VERSIONS.contains(minVersion)) {
+      r.problem("minVersion", minVersion + " is refused: TLSv1.2 is the floor");
+    } else if (!TLS_VERSIONS.contains(minVersion)) {
+      r.problem("minVersion", "'" + minVersion + "' is not one of TLSv1.2, TLSv1.3");
+    }
+    List<String> ciphers = r.strings("cipherSuites");
+    ClientAuth clientAuth = r.keyword("clientAuth", ClientAuth.class, ClientAuth.NONE);
+    Optional<String> clientCa = r.string("clientCa");
+    if (clientAuth != ClientAuth.NONE && clientCa.isEmpty()) {
+      r.problem("clientCa", "is required when clientAuth is " + clientAuth.keyword());
+    }
+    Duration handshake = r.duration(
+        "handshakeTimeout", ListenerTlsConfig.DEFAULT_HANDSHAKE_TIMEOUT, Duration.ofMillis(100), Duration.ofMinutes(5));
+    r.finish();
+    return new ListenerTlsConfig(certificates, minVersion, ciphers, clientAuth, clientCa, handshake);
+  }
+
+  private SniRule sniRule(ConfigReader r) {
+    List<String> hosts = r.strings("hosts");
+    if (hosts.isEmpty()) r.problem("hosts", "name at least one server name");
+    for (int i = 0; i < hosts.size(); i++) {
+      if (!SERVER_NAME.matcher(hosts.get(i)).matches()) {
+        problems.add(new Problem(r.at("hosts") + "[" + i + "]",
+            "'" + hosts.get(i) + "' is not a server name (such as app.example.com or *.example.com)"));
+      }
+    }
+    Optional<String> pool = r.required("pool");
+    r.finish();
+    return new SniRule(hosts, pool.orElse(""));
+  }
+
+  private String name(ConfigReader r) {
+    Optional<String> name = r.required("name");
+    if (name.isPresent() && !NAME.matcher(name.get()).matches()) {
+      r.problem("name", "'" + name.get() + "' is not a valid name (lower-case letters, digits and '-', "
+          + "1-63 characters, starting and ending with a letter or digit)");
+    }
+    return name.orElse("");
+  }
+
+  private Optional<String> file(ConfigReader r, String key) {
+    Optional<String> text = r.string(key);
+    if (text.isEmpty()) return Optional.empty();
+    String path = resolve(text.get());
+    if (!Files.isRegularFile(Path.of(path))) {
+      r.problem(key, "file " + path + " does not exist");
+    } else if (!Files.isReadable(Path.of(path))) {
+      r.problem(key, "file " + path + " is not readable by this process");
+    }
+    return Optional.of(path);
+  }
+
+  private String resolve(String path) {
+    return baseDir.resolve(path).toAbsolutePath().normalize().toString();
+  }
+
+  private Set<String> unique(String listPath, List<String> names) {
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < names.size(); i++) {
+      String n = names.get(i);
+      if (!n.isEmpty() && !seen.add(n)) {
+        problems.add(new Problem(listPath + "[" + i + "]", "'" + n + "' appears more than once"));
+      }
+    }
+    return seen;
+  }
+
+  private void checkReferences(List<ListenerConfig> listeners, List<PoolConfig> pools,
+      List<CertificateConfig> certificates, Set<String> poolNames, Set<String> certNames) {
+    Map<String, CertificateConfig> certs = new HashMap<>();
+    certificates.forEach(c -> certs.put(c.name(), c));
+    for (int i = 0; i < listeners.size(); i++) {
+      ListenerConfig l = listeners.get(i);
+      String at = "listeners[" + i + "]";
+      if (!l.pool().isEmpty() && !poolNames.contains(l.pool())) {
+        problems.add(new Problem(at + ".pool", "no pool named '" + l.pool() + "' (pools: " + poolNames + ")"));
+      }
+      for (int j = 0; j < l.sni().size(); j++) {
+        String p = l.sni().get(j).pool();
+        if (!p.isEmpty() && !poolNames.contains(p)) {
+          problems.add(new Problem(at + ".sni[" + j + "].pool", "no pool named '" + p + "' (pools: " + poolNames + ")"));
+        }
+      }
+      if (l.tls().isPresent()) {
+        ListenerTlsConfig tls = l.tls().get();
+        for (int j = 0; j < tls.certificates().size(); j++) {
+          String c = tls.certificates().get(j);
+          CertificateConfig cert = certs.get(c);
+          if (cert == null) {
+            problems.add(new Problem(at + ".tls.certificates[" + j + "]", "no certificate named '" + c + "'"));
+          } else if (cert.ca().isPresent()) {
+            problems.add(new Problem(at + ".tls.certificates[" + j + "]",
+                "'" + c + "' holds only a CA; a listener needs a certificate with its key"));
+          }
+        }
+        tls.clientCa().ifPresent(ca -> checkCertificate(at + ".tls.clientCa", ca, certNames));
+      }
+    }
+    for (int i = 0; i < pools.size(); i++) {
+      String at = "pools[" + i + "].tls";
+      pools.get(i).tls().ifPresent(tls -> {
+        tls.trustCa().ifPresent(ca -> checkCertificate(at + ".trustCa", ca, certNames));
+        tls.certificate().ifPresent(c -> checkCertificate(at + ".certificate", c, certNames));
+      });
+    }
+  }
+
+  private void checkCertificate(String path, String name, Set<String> certNames) {
+    if (!certNames.contains(name)) problems.add(new Problem(path, "no certificate named '" + name + "'"));
+  }
+
+  private void checkAddresses(List<ListenerConfig> listeners) {
+    for (int i = 0; i < listeners.size(); i++) {
+      for (int j = 0; j < i; j++) {
+        ListenerConfig a = listeners.get(j);
+        ListenerConfig b = listeners.get(i);
+        if (a.port() == b.port() && a.port() != 0 && overlaps(a.host(), b.host())) {
+          problems.add(new Problem("listeners[" + i + "].port", b.host() + ":" + b.port()
+              + " is already taken by listener '" + a.name() + "' (" + a.host() + ":" + a.port() + ")"));
+        }
+      }
+    }
+  }
+
+  private static boolean overlaps(String a, String b) {
+    return a.equals(b) || isWildcard(a) || isWildcard(b);
+  }
+
+  private static boolean isWildcard(String host) {
+    return host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]");
+  }
+
+  private static boolean isIpLiteralOrLocalName(String host) {
+    return host.equals("localhost") || host.matches("[0-9.]+") || host.contains(":");
+  }
+
+  static boolean isLoopback(String host) {
+    if (host.equals("localhost")) return true;
+    if (!isIpLiteralOrLocalName(host)) return false;
+    try {
+      return InetAddress.getByName(host).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      return false;
+    }
+  }
+}

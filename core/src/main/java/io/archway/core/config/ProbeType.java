@@ -1,0 +1,26 @@
+package io.archway.core.config;
+
+/** How the health verticle checks a target. */
+public enum ProbeType implements Keyword {
+  TCP("tcp", true),
+  TLS("tls", false),
+  HTTP("http", false);
+
+  private final String keyword;
+  private final boolean supported;
+
+  ProbeType(String keyword, boolean supported) {
+    this.keyword = keyword;
+    this.supported = supported;
+  }
+
+  @Override
+  public String keyword() {
+    return keyword;
+  }
+
+  @Override
+  public boolean supported() {
+    return supported;
+  }
+}

@@ -1,0 +1,2 @@
+/** The node's Prometheus registry and the contract's metric names. */
+package io.archway.core.metrics;
