@@ -1,0 +1,2 @@
+/** The command line: commands, options and their environment variables. */
+package io.archway.launcher.cli;

@@ -1,0 +1,223 @@
+package io.archway.launcher.node;
+
+import io.archway.admin.AdminVerticle;
+import io.archway.core.bus.EventBusAddresses;
+import io.archway.core.cluster.NodeInfo;
+import io.archway.core.cluster.NodeRegistry;
+import io.archway.core.config.ConfigDocument;
+import io.archway.core.config.ConfigParser;
+import io.archway.core.config.GatewayConfig;
+import io.archway.core.config.InvalidConfigException;
+import io.archway.core.health.HealthBoard;
+import io.archway.core.metrics.MetricNames;
+import io.archway.core.node.ConfigApplier;
+import io.archway.core.node.NodeContext;
+import io.archway.core.store.ConfigStore;
+import io.archway.core.store.VersionedConfig;
+import io.archway.health.HealthVerticle;
+import io.archway.proxy.ProxyVerticle;
+import io.micrometer.core.instrument.Gauge;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One gateway node: joins the cluster, adopts the cluster's config (or publishes its file's when it
+ * is the first), runs the proxy, health and admin verticles, and follows every later config version.
+ */
+public final class GatewayNode {
+
+  private static final Logger LOG = Logger.getLogger(GatewayNode.class.getName());
+  /** How often a node looks at the store even without a change notice (a missed publish, a late join). */
+  private static final long RECONCILE_MS = 5_000;
+
+  private final Vertx vertx;
+  private final NodeContext node;
+  private final JsonObject localDocument;
+  private final Path baseDir;
+  private final ConfigStore store;
+  private final NodeRegistry registry;
+  private final HealthBoard board;
+  private final StateDir stateDir;
+  private final List<ProxyVerticle> proxies = new CopyOnWriteArrayList<>();
+  private HealthVerticle health;
+  private GatewayConfig fileConfig;
+  private String adminAddress;
+  private Future<Void> applying = Future.succeededFuture();
+  private long heartbeatTimer;
+  private long reconcileTimer;
+
+  private GatewayNode(Vertx vertx, NodeContext node, JsonObject localDocument, Path baseDir, ConfigStore store,
+      NodeRegistry registry, HealthBoard board, GatewayConfig fileConfig) {
+    this.vertx = vertx;
+    this.node = node;
+    this.localDocument = localDocument;
+    this.baseDir = baseDir;
+    this.store = store;
+    this.registry = registry;
+    this.board = board;
+    this.fileConfig = fileConfig;
+    this.stateDir = new StateDir(Path.of(fileConfig.node().stateDir()));
+    this.adminAddress = fileConfig.admin().host() + ":" + fileConfig.admin().port();
+  }
+
+  /**
+   * Starts a node from a config document (options already merged in). Fails with
+   * {@link InvalidConfigException} for a bad document, or with the cause (such as a port in use).
+   */
+  public static Future<GatewayNode> start(JsonObject document, Path baseDir) {
+    GatewayConfig fileConfig;
+    try {
+      fileConfig = ConfigParser.parse(document, baseDir);
+    } catch (InvalidConfigException e) {
+      return Future.failedFuture(e);
+    }
+    NodeContext node = NodeContext.create(fileConfig.node().name().orElseGet(GatewayNode::hostName));
+    return ClusterFactory.start(fileConfig.node(), node.metrics()).compose(vertx -> {
+      Future<ConfigStore> store = ConfigStore.open(vertx);
+      Future<NodeRegistry> registry = NodeRegistry.open(vertx);
+      Future<HealthBoard> board = HealthBoard.open(vertx);
+      return Future.all(store, registry, board)
+          .map(x -> new GatewayNode(vertx, node, document, baseDir, store.result(), registry.result(),
+              board.result(), fileConfig))
+          .compose(GatewayNode::boot)
+          .recover(e -> vertx.close().transform(x -> Future.failedFuture(e)));
+    });
+  }
+
+  public String name() {
+    return node.nodeName();
+  }
+
+  public NodeContext context() {
+    return node;
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  private Future<GatewayNode> boot() {
+    Gauge.builder(MetricNames.CONFIG_VERSION, node.status(), s -> s.appliedVersion())
+        .description("The config version this node applied")
+        .register(node.metrics().registry());
+    int instances = Runtime.getRuntime().availableProcessors();
+    return vertx.deployVerticle(new AdminVerticle(node, fileConfig.admin(), store, registry, board))
+        .compose(id -> {
+          health = new HealthVerticle(node, board);
+          return vertx.deployVerticle(health);
+        })
+        .compose(id -> vertx.deployVerticle(() -> {
+          ProxyVerticle proxy = new ProxyVerticle(node);
+          proxies.add(proxy);
+          return proxy;
+        }, new DeploymentOptions().setInstances(instances)))
+        .compose(id -> store.publishIfAbsent(ConfigDocument.shared(localDocument, baseDir)))
+        .compose(this::apply)
+        .map(x -> {
+          vertx.eventBus().consumer(EventBusAddresses.CONFIG_CHANGED, msg -> reconcile());
+          heartbeatTimer = vertx.setPeriodic(NodeRegistry.TTL_MS / 3, t -> heartbeat());
+          reconcileTimer = vertx.setPeriodic(RECONCILE_MS, t -> reconcile());
+          LOG.info(() -> "node " + name() + " ready with config version " + node.status().appliedVersion()
+              + "; admin on http://" + adminAddress);
+          return this;
+        });
+  }
+
+  /** Applies the cluster's newest config if this node has not yet; one apply runs at a time. */
+  public Future<Void> reconcile() {
+    applying = applying.transform(x -> store.current().compose(current ->
+        current == null || current.version() <= node.status().appliedVersion()
+            ? Future.succeededFuture() : apply(current)));
+    return applying;
+  }
+
+  private Future<Void> apply(VersionedConfig versioned) {
+    GatewayConfig config;
+    try {
+      config = forThisNode(ConfigParser.parse(ConfigDocument.merge(localDocument, versioned.config()), baseDir));
+    } catch (InvalidConfigException e) {
+      return failed(versioned.version(), e);
+    }
+    List<Future<Void>> applies = new ArrayList<>();
+    applies.add(health.apply(config));
+    proxies.forEach(p -> applies.add(p.apply(config)));
+    return Future.all(applies).<Void>mapEmpty()
+        .compose(x -> {
+          node.status().applied(versioned.version());
+          writeState(versioned);
+          LOG.info(() -> "node " + name() + " applied config version " + versioned.version());
+          return heartbeat();
+        })
+        .recover(e -> failed(versioned.version(), e));
+  }
+
+  private Future<Void> failed(long version, Throwable e) {
+    node.status().applyFailed(version, e.getMessage());
+    LOG.warning(() -> "node " + name() + " cannot apply config version " + version + ": " + e.getMessage());
+    return heartbeat().transform(x -> Future.failedFuture(e));
+  }
+
+  /** The node's own host override: several nodes on one machine bind 127.0.0.2, 127.0.0.3, ... */
+  private GatewayConfig forThisNode(GatewayConfig config) {
+    return fileConfig.node().bindHost()
+        .map(host -> new GatewayConfig(config.admin(), config.node(), config.accessLog(),
+            config.listeners().stream().map(l -> l.withHost(host)).toList(), config.pools(), config.certificates()))
+        .orElse(config);
+  }
+
+  private void writeState(VersionedConfig versioned) {
+    vertx.executeBlocking(() -> {
+      stateDir.writeApplied(versioned.version(), ConfigDocument.redacted(versioned.config()));
+      return null;
+    }).onFailure(e -> LOG.log(Level.WARNING, "cannot write the state dir " + fileConfig.node().stateDir(), e));
+  }
+
+  private Future<Void> heartbeat() {
+    NodeInfo info = new NodeInfo(name(), adminAddress, node.status().appliedVersion(),
+        node.status().phase().name().toLowerCase(), node.status().lastError());
+    return registry.put(info).recover(e -> {
+      LOG.fine(() -> "cannot refresh the node registry: " + e.getMessage());
+      return Future.succeededFuture();
+    });
+  }
+
+  /**
+   * Drains and stops: readiness turns 503, listeners stop accepting, open connections get up to their
+   * pool's drain time, then the node leaves the cluster. Completes when Vert.x is closed.
+   */
+  public Future<Void> stop() {
+    node.status().draining();
+    vertx.cancelTimer(heartbeatTimer);
+    vertx.cancelTimer(reconcileTimer);
+    LOG.info(() -> "node " + name() + " draining");
+    List<Future<Void>> drains = new ArrayList<>();
+    proxies.forEach(p -> drains.add(p.shutdown()));
+    return heartbeat()
+        .compose(x -> Future.join(drains))
+        .transform(x -> Future.join(registry.remove(name()), board.remove(name())))
+        .transform(x -> vertx.close())
+        .onComplete(x -> LOG.info(() -> "node " + name() + " stopped"));
+  }
+
+  /** For tests: every proxy verticle instance of this node. */
+  List<ConfigApplier> proxies() {
+    return List.copyOf(proxies);
+  }
+
+  private static String hostName() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (Exception e) {
+      return "archway";
+    }
+  }
+}

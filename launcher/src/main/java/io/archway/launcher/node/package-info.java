@@ -1,0 +1,2 @@
+/** A gateway node's life: cluster join, config adoption and following, verticles, drain and stop. */
+package io.archway.launcher.node;
