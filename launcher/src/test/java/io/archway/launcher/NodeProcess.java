@@ -1,0 +1,90 @@
+package io.archway.launcher;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** A real {@code archway} process for tests: same main class and JVM flags as bin/archway. */
+final class NodeProcess implements AutoCloseable {
+
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  final Process process;
+  final Path stdout;
+  final Path stderr;
+
+  private NodeProcess(Process process, Path stdout, Path stderr) {
+    this.process = process;
+    this.stdout = stdout;
+    this.stderr = stderr;
+  }
+
+  static NodeProcess start(Path workDir, String... args) throws IOException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(List.of("--add-modules", "java.se", "--add-opens", "java.base/java.lang=ALL-UNNAMED",
+        "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED", "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED",
+        "--add-opens", "java.management/sun.management=ALL-UNNAMED",
+        "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED",
+        "-Xmx256m", "-Darchway.home=" + projectRoot()));
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add(Main.class.getName());
+    cmd.addAll(List.of(args));
+    Path out = Files.createTempFile(workDir, "stdout", ".log");
+    Path err = Files.createTempFile(workDir, "stderr", ".log");
+    Process p = new ProcessBuilder(cmd).directory(workDir.toFile())
+        .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    return new NodeProcess(p, out, err);
+  }
+
+  static Path projectRoot() {
+    Path p = Path.of("").toAbsolutePath();
+    return p.getFileName().toString().equals("launcher") ? p.getParent() : p;
+  }
+
+  /** The status code of a GET on this node's admin API, or -1 when nothing answers. */
+  static int status(int adminPort, String path) {
+    try {
+      HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + path))
+          .timeout(Duration.ofSeconds(2)).build();
+      return HTTP.send(req, HttpResponse.BodyHandlers.discarding()).statusCode();
+    } catch (IOException | InterruptedException e) {
+      return -1;
+    }
+  }
+
+  String stderrText() throws IOException {
+    return Files.readString(stderr);
+  }
+
+  String stdoutText() throws IOException {
+    return Files.readString(stdout);
+  }
+
+  int waitFor(Duration max) throws InterruptedException {
+    if (!process.waitFor(max.toMillis(), TimeUnit.MILLISECONDS)) return Integer.MIN_VALUE;
+    return process.exitValue();
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (process.isAlive()) {
+      process.destroyForcibly();
+      process.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  static String classpathSeparator() {
+    return File.pathSeparator;
+  }
+}

@@ -1,0 +1,97 @@
+package io.archway.launcher.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.archway.core.cluster.NodeInfo;
+import io.archway.core.cluster.NodeRegistry;
+import io.archway.core.testing.EchoBackend;
+import io.archway.core.testing.Ports;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Two real nodes (each its own Hazelcast member) in one JVM, on 127.0.0.2 and 127.0.0.3. */
+class TwoNodeClusterTest {
+
+  @TempDir Path dir;
+  private final Vertx backends = Vertx.vertx();
+  private GatewayNode first;
+  private GatewayNode second;
+
+  @AfterEach
+  void stop() {
+    if (second != null) second.stop().await();
+    if (first != null) first.stop().await();
+    backends.close().await();
+  }
+
+  private JsonObject node(String name, String host, int clusterPort, String members, JsonArray listeners,
+      JsonArray pools) {
+    return new JsonObject()
+        .put("admin", new JsonObject().put("host", host).put("port", Ports.free()))
+        .put("node", new JsonObject().put("name", name).put("bindHost", host)
+            .put("stateDir", dir.resolve(name).toString()))
+        .put("cluster", new JsonObject().put("port", clusterPort).put("members", members))
+        .put("accessLog", new JsonObject().put("enabled", false))
+        .put("listeners", listeners)
+        .put("pools", pools);
+  }
+
+  @Test
+  void aNodeThatJoinsLaterServesTheConfigPublishedByTheFirst() throws Exception {
+    EchoBackend echo = EchoBackend.start(backends, "127.0.0.1", "hello from echo\n").await();
+    int listenerPort = Ports.free();
+    int portA = Ports.free();
+    int portB = Ports.free();
+    String members = "127.0.0.2:" + portA + ",127.0.0.3:" + portB;
+    JsonArray listeners = new JsonArray().add(new JsonObject()
+        .put("name", "echo").put("protocol", "tcp").put("host", "127.0.0.1").put("port", listenerPort)
+        .put("pool", "echo"));
+    JsonArray pools = new JsonArray().add(new JsonObject().put("name", "echo")
+        .put("targets", new JsonArray().add(new JsonObject().put("address", echo.address())))
+        .put("probe", new JsonObject().put("interval", "200ms").put("timeout", "100ms")));
+
+    first = GatewayNode.start(node("node-a", "127.0.0.2", portA, members, listeners, pools), dir).await();
+    // The second node's own file has no listeners at all: it must adopt the cluster's.
+    second = GatewayNode.start(node("node-b", "127.0.0.3", portB, members, new JsonArray(), new JsonArray()), dir)
+        .await();
+
+    assertThat(second.context().status().appliedVersion()).isEqualTo(1);
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(exchange("127.0.0.3", listenerPort, "ping\n")).isEqualTo("hello from echo\nping\n"));
+    assertThat(exchange("127.0.0.2", listenerPort, "pong\n")).isEqualTo("hello from echo\npong\n");
+
+    NodeRegistry registry = NodeRegistry.open(first.vertx()).await();
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(registry.nodes().await()).extracting(NodeInfo::name, NodeInfo::appliedVersion, NodeInfo::state)
+            .containsExactly(
+                org.assertj.core.groups.Tuple.tuple("node-a", 1L, "ready"),
+                org.assertj.core.groups.Tuple.tuple("node-b", 1L, "ready")));
+  }
+
+  /** Sends {@code text}, closes the sending side, and reads until the gateway closes. */
+  private static String exchange(String host, int port, String text) throws Exception {
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress(host, port), 2000);
+      s.setSoTimeout(5000);
+      OutputStream out = s.getOutputStream();
+      out.write(text.getBytes(StandardCharsets.UTF_8));
+      out.flush();
+      s.shutdownOutput();
+      InputStream in = s.getInputStream();
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+}
