@@ -1,0 +1,2 @@
+/** Writing this node's health view to the cluster-wide health board. */
+package io.archway.health.board;

@@ -1,0 +1,2 @@
+/** The health verticle: probes every target of every pool and reports each change of its health. */
+package io.archway.health;
