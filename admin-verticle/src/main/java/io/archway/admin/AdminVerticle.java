@@ -1,0 +1,126 @@
+package io.archway.admin;
+
+import io.archway.admin.api.ClusterResource;
+import io.archway.admin.api.ConfigResource;
+import io.archway.admin.api.ConfigWrites;
+import io.archway.admin.api.HealthResource;
+import io.archway.admin.auth.BearerTokenAuth;
+import io.archway.admin.auth.ExposureRule;
+import io.archway.admin.dashboard.DashboardPage;
+import io.archway.admin.http.FailureHandler;
+import io.archway.admin.metrics.MetricsHandler;
+import io.archway.admin.status.LivenessHandler;
+import io.archway.admin.status.ReadinessHandler;
+import io.archway.core.cluster.NodeRegistry;
+import io.archway.core.config.AdminConfig;
+import io.archway.core.config.HostPort;
+import io.archway.core.health.HealthBoard;
+import io.archway.core.node.NodeContext;
+import io.archway.core.store.ConfigStore;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import java.lang.System.Logger.Level;
+import java.util.List;
+
+/**
+ * The node's admin HTTP API: {@code /healthz}, {@code /readyz} and {@code /metrics} for probes and
+ * scrapers, {@code /api/*} for operators (behind the bearer token when one is set), and the page at
+ * {@code /}. Deploy one instance per node. Config writes answer 405 until they exist.
+ *
+ * <p>{@code /healthz}, {@code /readyz}, {@code /metrics} and {@code /} stay open even with a token:
+ * orchestrators and Prometheus probe them without credentials, and they reveal no config and no secret.
+ */
+public final class AdminVerticle extends VerticleBase {
+
+  private static final System.Logger LOG = System.getLogger(AdminVerticle.class.getName());
+  private static final List<String> SECTIONS = List.of("listeners", "pools", "certificates");
+  private static final int IDLE_TIMEOUT_SECONDS = 60;
+
+  private final NodeContext node;
+  private final AdminConfig admin;
+  private final ConfigStore store;
+  private final NodeRegistry registry;
+  private final HealthBoard board;
+  private volatile HttpServer server;
+
+  public AdminVerticle(NodeContext node, AdminConfig admin, ConfigStore store, NodeRegistry registry, HealthBoard board) {
+    this.node = node;
+    this.admin = admin;
+    this.store = store;
+    this.registry = registry;
+    this.board = board;
+  }
+
+  /** The port the API listens on (the one chosen by the system when configured as 0); 0 until started. */
+  public int port() {
+    HttpServer s = server;
+    return s == null ? 0 : s.actualPort();
+  }
+
+  /**
+   * Completes once the API listens; fails without listening when the host is not loopback and no token
+   * is set, or with a message naming the address when it cannot bind (such as a port in use).
+   */
+  @Override
+  public Future<?> start() {
+    try {
+      ExposureRule.check(admin);
+    } catch (IllegalStateException e) {
+      return Future.failedFuture(e);
+    }
+    String address = new HostPort(admin.host(), admin.port()).toString();
+    return DashboardPage.load(vertx, node.nodeName()).compose(page -> {
+      HttpServer http = vertx.createHttpServer(new HttpServerOptions()
+          .setHost(admin.host())
+          .setPort(admin.port())
+          .setIdleTimeout(IDLE_TIMEOUT_SECONDS));
+      return http.requestHandler(router(page)).listen()
+          .recover(e -> Future.failedFuture(new IllegalStateException(
+              "admin API cannot listen on " + address + ": " + e.getMessage()
+                  + " (another process on port " + admin.port() + "? set admin.port or --admin-port)", e)))
+          .onSuccess(s -> {
+            server = s;
+            LOG.log(Level.INFO, "admin API of node " + node.nodeName() + " on http://"
+                + new HostPort(admin.host(), s.actualPort())
+                + (admin.token().isPresent() ? " (/api needs the admin token)" : ""));
+          });
+    });
+  }
+
+  @Override
+  public Future<?> stop() {
+    HttpServer s = server;
+    return s == null ? Future.succeededFuture() : s.close();
+  }
+
+  private Router router(DashboardPage page) {
+    Router router = Router.router(vertx);
+    router.get("/healthz").handler(new LivenessHandler());
+    router.get("/readyz").handler(new ReadinessHandler(node.status()));
+    router.get("/metrics").handler(new MetricsHandler(node.metrics()));
+    router.get("/").handler(page);
+
+    admin.token().ifPresent(token -> router.route("/api/*").handler(new BearerTokenAuth(token)));
+    ConfigResource config = new ConfigResource(store);
+    router.get("/api/config").handler(config::document);
+    for (String section : SECTIONS) {
+      router.get("/api/" + section + "/:name").handler(ctx -> config.entry(ctx, section));
+    }
+    HealthResource health = new HealthResource(board);
+    router.get("/api/health").handler(health::handle);
+    ClusterResource cluster = new ClusterResource(registry, store);
+    router.get("/api/cluster").handler(cluster::handle);
+    router.routeWithRegex(ConfigWrites.PATHS)
+        .method(HttpMethod.PUT).method(HttpMethod.DELETE).method(HttpMethod.POST).method(HttpMethod.PATCH)
+        .handler(ConfigWrites::notSupportedYet);
+
+    FailureHandler failure = new FailureHandler();
+    router.route().failureHandler(failure);
+    for (int status : new int[] {400, 404, 405, 413, 500}) router.errorHandler(status, failure);
+    return router;
+  }
+}

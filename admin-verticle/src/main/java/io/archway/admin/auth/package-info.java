@@ -1,0 +1,2 @@
+/** Who may reach the admin API: the bearer token and the rule against exposing it unprotected. */
+package io.archway.admin.auth;

@@ -1,0 +1,2 @@
+/** The page served at {@code /}. */
+package io.archway.admin.dashboard;

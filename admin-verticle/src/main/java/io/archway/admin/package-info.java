@@ -1,0 +1,2 @@
+/** The admin verticle: the node's HTTP API for operators, probes of its own status, and its metrics. */
+package io.archway.admin;

@@ -1,0 +1,74 @@
+package io.archway.admin;
+
+import io.archway.core.cluster.NodeRegistry;
+import io.archway.core.config.AdminConfig;
+import io.archway.core.health.HealthBoard;
+import io.archway.core.node.NodeContext;
+import io.archway.core.store.ConfigStore;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Optional;
+
+/** An admin verticle listening on a free loopback port, with local cluster state, and an HTTP client for it. */
+final class RunningAdmin implements AutoCloseable {
+
+  final Vertx vertx;
+  final NodeContext node;
+  final ConfigStore store;
+  final NodeRegistry registry;
+  final HealthBoard board;
+  final AdminVerticle verticle;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  private RunningAdmin(Vertx vertx, NodeContext node, ConfigStore store, NodeRegistry registry, HealthBoard board,
+      AdminVerticle verticle) {
+    this.vertx = vertx;
+    this.node = node;
+    this.store = store;
+    this.registry = registry;
+    this.board = board;
+    this.verticle = verticle;
+  }
+
+  static RunningAdmin start(Optional<String> token) {
+    Vertx vertx = Vertx.vertx();
+    NodeContext node = NodeContext.create("node-a");
+    ConfigStore store = ConfigStore.open(vertx).await();
+    NodeRegistry registry = NodeRegistry.open(vertx).await();
+    HealthBoard board = HealthBoard.open(vertx).await();
+    AdminVerticle verticle = new AdminVerticle(node, new AdminConfig("127.0.0.1", 0, token), store, registry, board);
+    vertx.deployVerticle(verticle).await();
+    return new RunningAdmin(vertx, node, store, registry, board, verticle);
+  }
+
+  HttpResponse<String> get(String path, String... headers) {
+    return send("GET", path, headers);
+  }
+
+  /** Sends a request with an empty body; {@code headers} are name, value pairs. */
+  HttpResponse<String> send(String method, String path, String... headers) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + verticle.port() + path))
+        .timeout(Duration.ofSeconds(10))
+        .method(method, HttpRequest.BodyPublishers.noBody());
+    for (int i = 0; i < headers.length; i += 2) request.header(headers[i], headers[i + 1]);
+    try {
+      return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    vertx.close().await();
+  }
+}
