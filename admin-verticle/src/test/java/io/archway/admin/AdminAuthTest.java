@@ -82,6 +82,14 @@ class AdminAuthTest {
   }
 
   @Test
+  void pathTricksDoNotSlipPastTheToken() {
+    for (String path : List.of("/api/../api/cluster", "/./api/cluster", "/healthz/../api/cluster",
+        "/api/%2E%2E/api/cluster", "/api/cluster/", "/api/cluster?x=1")) {
+      assertThat(admin.get(path).statusCode()).as(path).isIn(401, 404);
+    }
+  }
+
+  @Test
   void probesMetricsAndThePageStayOpen() {
     assertThat(admin.get("/healthz").statusCode()).isEqualTo(200);
     assertThat(admin.get("/readyz").statusCode()).isEqualTo(503);

@@ -7,6 +7,7 @@ import io.archway.core.store.VersionedConfig;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.function.UnaryOperator;
 
 /**
  * {@code GET /api/config} and {@code GET /api/{listeners,pools,certificates}/{name}}: the cluster's current
@@ -24,13 +25,17 @@ public final class ConfigResource {
 
   /** Answers the whole redacted document. */
   public void document(RoutingContext ctx) {
-    current(ctx, config -> config);
+    current(ctx, "", config -> config);
   }
 
-  /** Answers the entry of {@code section} named by the path parameter {@code name}, or 404. */
+  /**
+   * Answers the entry of {@code section} ({@code listeners}, {@code pools}, {@code certificates}) named by
+   * the path parameter {@code name}, or 404.
+   */
   public void entry(RoutingContext ctx, String section) {
     String name = ctx.pathParam("name");
-    current(ctx, config -> {
+    String kind = section.substring(0, section.length() - 1);
+    current(ctx, "no " + kind + " named '" + name + "'", config -> {
       if (config.getValue(section) instanceof JsonArray entries) {
         for (Object entry : entries) {
           if (entry instanceof JsonObject json && name.equals(json.getValue("name"))) return json;
@@ -40,7 +45,7 @@ public final class ConfigResource {
     });
   }
 
-  private void current(RoutingContext ctx, java.util.function.UnaryOperator<JsonObject> select) {
+  private void current(RoutingContext ctx, String missing, UnaryOperator<JsonObject> select) {
     store.current().onFailure(e -> ctx.fail(503, e)).onSuccess(current -> {
       if (current == null) {
         JsonReplies.error(ctx, 503, "no config has been published to the cluster yet");
@@ -48,7 +53,7 @@ public final class ConfigResource {
       }
       JsonObject body = select.apply(ConfigDocument.redacted(current.config()));
       if (body == null) {
-        JsonReplies.error(ctx, 404, "config version " + current.version() + " has no " + describe(ctx));
+        JsonReplies.error(ctx, 404, "config version " + current.version() + " has " + missing);
         return;
       }
       String etag = etag(current);
@@ -73,11 +78,5 @@ public final class ConfigResource {
       if (tag.equals("*") || tag.equals(etag)) return true;
     }
     return false;
-  }
-
-  private static String describe(RoutingContext ctx) {
-    String path = ctx.request().path();
-    String section = path.substring("/api/".length(), path.lastIndexOf('/'));
-    return section.substring(0, section.length() - 1) + " named '" + ctx.pathParam("name") + "'";
   }
 }
