@@ -1,0 +1,184 @@
+package io.archway.proxy;
+
+import io.archway.core.config.GatewayConfig;
+import io.archway.core.config.ListenerConfig;
+import io.archway.core.config.ListenerProtocol;
+import io.archway.core.config.PoolConfig;
+import io.archway.core.node.ConfigApplier;
+import io.archway.core.node.NodeContext;
+import io.archway.proxy.accesslog.AccessLog;
+import io.archway.proxy.connect.Connector;
+import io.archway.proxy.listener.Listener;
+import io.archway.proxy.listener.ListenerServices;
+import io.archway.proxy.pool.Pool;
+import io.archway.proxy.relay.Termination;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.net.NetClientOptions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * The TCP proxy of a node. The launcher deploys one instance per event loop and applies every config
+ * to each; instances that bind the same address share one server socket, which Vert.x spreads over
+ * their event loops. All state is confined to the instance's context.
+ */
+public final class ProxyVerticle extends VerticleBase implements ConfigApplier {
+
+  public static final String ACCESS_LOG_DROPPED = "archway.accesslog.dropped";
+
+  private final NodeContext node;
+  private final AccessLog accessLog;
+  private final Map<String, Pool> pools = new HashMap<>();
+  /** By bind address, not by name: a renamed or retuned listener keeps its socket and connections. */
+  private final Map<String, Listener> listeners = new HashMap<>();
+  private ListenerServices services;
+  private Future<Void> applying = Future.succeededFuture();
+  private boolean shutDown;
+
+  /** A proxy writing its access log to stdout. */
+  public ProxyVerticle(NodeContext node) {
+    this(node, AccessLog.stdout());
+  }
+
+  /** A proxy writing its access log to {@code accessLog} (tests, or one log shared by a node's verticles). */
+  public ProxyVerticle(NodeContext node, AccessLog accessLog) {
+    this.node = node;
+    this.accessLog = accessLog;
+  }
+
+  @Override
+  public Future<?> start() {
+    var client = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true));
+    var registry = node.metrics().registry();
+    services = new ListenerServices(vertx, node.nodeName(), registry, new Connector(client), accessLog);
+    FunctionCounter.builder(ACCESS_LOG_DROPPED, accessLog, AccessLog::dropped)
+        .description("Access log lines dropped because the writer fell behind")
+        .register(registry);
+    return Future.succeededFuture();
+  }
+
+  /** On undeploy: closes every connection at once (termination {@code shutdown}). */
+  @Override
+  public Future<?> stop() {
+    shutDown = true;
+    return stopListeners(Duration.ZERO);
+  }
+
+  /**
+   * Runs {@code config} on this instance, changing only what differs from the last one applied: new
+   * addresses are bound, addresses no longer listed stop accepting and drain (termination
+   * {@code drain_timeout}), a listener whose address is unchanged takes its new settings for new
+   * connections, and a changed pool serves new connections only. Safe to call from any thread; applies
+   * run one after another. Completes once every listener is bound; fails naming each listener that
+   * could not be bound (the others stay bound).
+   */
+  @Override
+  public Future<Void> apply(GatewayConfig config) {
+    return onContext(() -> {
+      applying = applying.transform(previous -> onContext(() -> applyNow(config)));
+      return applying;
+    });
+  }
+
+  /**
+   * Stops accepting on every listener, lets open connections run up to their pool's drain timeout, then
+   * closes the rest (termination {@code shutdown}). Completes when no connection is left. Later applies
+   * fail.
+   */
+  public Future<Void> shutdown() {
+    return onContext(() -> {
+      shutDown = true;
+      return stopListeners(null);
+    });
+  }
+
+  private Future<Void> applyNow(GatewayConfig config) {
+    if (shutDown) return Future.failedFuture("the proxy is shut down");
+    boolean logEnabled = config.accessLog().enabled();
+    Map<String, Pool> nextPools = new HashMap<>();
+    for (PoolConfig pc : config.pools()) {
+      Pool current = pools.get(pc.name());
+      boolean same = current != null && current.config().equals(pc);
+      nextPools.put(pc.name(), same ? current : new Pool(pc, node.health(), services.registry()));
+    }
+    pools.clear();
+    pools.putAll(nextPools);
+
+    Map<String, ListenerConfig> wanted = new LinkedHashMap<>();
+    List<String> problems = new ArrayList<>();
+    for (ListenerConfig lc : config.listeners()) {
+      if (lc.protocol() != ListenerProtocol.TCP) {
+        problems.add("listener '" + lc.name() + "': protocol " + lc.protocol().keyword() + " is not supported yet");
+      } else if (!pools.containsKey(lc.pool())) {
+        problems.add("listener '" + lc.name() + "': no pool named '" + lc.pool() + "'");
+      } else {
+        wanted.put(key(lc), lc);
+      }
+    }
+    for (Iterator<Map.Entry<String, Listener>> it = listeners.entrySet().iterator(); it.hasNext(); ) {
+      Map.Entry<String, Listener> entry = it.next();
+      if (!wanted.containsKey(entry.getKey())) {
+        entry.getValue().stop(Termination.DRAIN_TIMEOUT);
+        it.remove();
+      }
+    }
+    Map<String, Future<Void>> binds = new LinkedHashMap<>();
+    wanted.forEach((key, lc) -> {
+      Listener existing = listeners.get(key);
+      if (existing != null) {
+        existing.update(lc, pools.get(lc.pool()), logEnabled);
+      } else {
+        Listener created = new Listener(services, lc, pools.get(lc.pool()), logEnabled);
+        listeners.put(key, created);
+        binds.put(key, created.bind());
+      }
+    });
+    return Future.join(new ArrayList<>(binds.values())).transform(done -> onContext(() -> {
+      binds.forEach((key, bind) -> {
+        if (bind.failed()) {
+          listeners.remove(key);
+          problems.add(bind.cause().getMessage());
+        }
+      });
+      return problems.isEmpty() ? Future.succeededFuture() : Future.failedFuture(String.join("; ", problems));
+    }));
+  }
+
+  /** {@code drain} null: each listener's pool drain timeout. */
+  private Future<Void> stopListeners(Duration drain) {
+    List<Future<Void>> stops = new ArrayList<>();
+    for (Listener listener : listeners.values()) {
+      stops.add(drain == null ? listener.stop(Termination.SHUTDOWN) : listener.stop(Termination.SHUTDOWN, drain));
+    }
+    listeners.clear();
+    return Future.join(stops).mapEmpty();
+  }
+
+  private <T> Future<T> onContext(Supplier<Future<T>> action) {
+    Context ctx = context;
+    if (ctx == null) return Future.failedFuture("the proxy verticle is not deployed");
+    Promise<T> promise = Promise.promise();
+    ctx.runOnContext(v -> {
+      try {
+        action.get().onComplete(promise);
+      } catch (RuntimeException e) {
+        promise.fail(e);
+      }
+    });
+    return promise.future();
+  }
+
+  private static String key(ListenerConfig config) {
+    return config.host() + "|" + config.port();
+  }
+}

@@ -1,0 +1,25 @@
+package io.archway.proxy.balance;
+
+import java.util.function.IntPredicate;
+
+/**
+ * Round robin over a pool's targets by index: each pick starts after the previous one and skips the
+ * targets the caller cannot use (disabled, unhealthy, already tried). One per pool per event loop,
+ * so it needs no synchronization.
+ */
+public final class RoundRobin {
+
+  private int next;
+
+  /** The next index in {@code [0, count)} that {@code usable} accepts, or -1 when there is none. */
+  public int pick(int count, IntPredicate usable) {
+    for (int i = 0; i < count; i++) {
+      int index = (next + i) % count;
+      if (usable.test(index)) {
+        next = (index + 1) % count;
+        return index;
+      }
+    }
+    return -1;
+  }
+}

@@ -1,0 +1,77 @@
+package io.archway.proxy.connect;
+
+import io.archway.proxy.pool.Pool;
+import io.archway.proxy.pool.Target;
+import io.archway.proxy.relay.Termination;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.internal.net.NetSocketInternal;
+import io.vertx.core.net.ConnectOptions;
+import io.vertx.core.net.NetClient;
+
+/**
+ * Opens a connection to one of a pool's targets: the first pick, then up to {@code retries} other
+ * targets when a connect fails or times out. Must be called on the proxy verticle's context, so that
+ * the backend connection lives on the same event loop as the client's.
+ */
+public final class Connector {
+
+  private final NetClient client;
+
+  public Connector(NetClient client) {
+    this.client = client;
+  }
+
+  /**
+   * Completes with the first target that accepted; fails with a {@link ConnectFailure} once no
+   * usable target is left or the retries are spent.
+   */
+  public Future<Backend> connect(Pool pool) {
+    Promise<Backend> promise = Promise.promise();
+    new Attempts(pool, promise).next();
+    return promise.future();
+  }
+
+  /** The targets tried so far for one client. */
+  private final class Attempts {
+    private final Pool pool;
+    private final Promise<Backend> promise;
+    private final int[] tried;
+    private int count;
+    private Target last;
+
+    Attempts(Pool pool, Promise<Backend> promise) {
+      this.pool = pool;
+      this.promise = promise;
+      this.tried = new int[pool.config().retries() + 1];
+    }
+
+    void next() {
+      int index = count < tried.length ? pool.pick(tried, count) : -1;
+      if (index < 0) {
+        promise.fail(count == 0
+            ? new ConnectFailure(Termination.NO_TARGET, null, "pool '" + pool.name() + "' has no healthy enabled target")
+            : new ConnectFailure(Termination.CONNECT_FAILED, last.key(),
+                "pool '" + pool.name() + "': " + count + " connect attempt(s) failed, the last to " + last));
+        return;
+      }
+      tried[count++] = index;
+      Target target = pool.target(index);
+      last = target;
+      long start = System.nanoTime();
+      ConnectOptions options = new ConnectOptions()
+          .setHost(target.address().host())
+          .setPort(target.address().port())
+          .setTimeout((int) Math.min(Integer.MAX_VALUE, pool.config().connectTimeout().toMillis()));
+      client.connect(options).onComplete(ar -> {
+        if (ar.succeeded()) {
+          pool.connected(System.nanoTime() - start);
+          promise.complete(new Backend((NetSocketInternal) ar.result(), target));
+        } else {
+          target.connectFailed();
+          next();
+        }
+      });
+    }
+  }
+}

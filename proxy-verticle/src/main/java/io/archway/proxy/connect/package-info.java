@@ -1,0 +1,2 @@
+/** Connecting to a pool's targets, with the pool's connect timeout and retries. */
+package io.archway.proxy.connect;

@@ -1,0 +1,160 @@
+package io.archway.proxy.listener;
+
+import io.archway.core.config.ListenerConfig;
+import io.archway.proxy.accesslog.AccessLogEntry;
+import io.archway.proxy.connect.ConnectFailure;
+import io.archway.proxy.pool.Pool;
+import io.archway.proxy.relay.Relay;
+import io.archway.proxy.relay.RelayPolicy;
+import io.archway.proxy.relay.Termination;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VertxException;
+import io.vertx.core.internal.net.NetSocketInternal;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.NetSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One listener address on one proxy verticle: a Vert.x server (shared by the verticles that bind the
+ * same address), the relays it started, and how it stops. Confined to the verticle's context.
+ */
+public final class Listener {
+
+  /** Vert.x closes what is left this long after our own drain deadline, which always comes first. */
+  private static final long VERTX_GRACE_MS = 5_000;
+
+  private final ListenerServices services;
+  private final NetServer server;
+  private final Set<Relay> relays = new HashSet<>();
+  private ListenerConfig config;
+  private Pool pool;
+  private ListenerMeters meters;
+  private RelayPolicy policy;
+  private boolean logEnabled;
+  private Promise<Void> drained;
+  private Future<Void> stopped;
+
+  public Listener(ListenerServices services, ListenerConfig config, Pool pool, boolean logEnabled) {
+    this.services = services;
+    this.server = services.vertx().createNetServer(new NetServerOptions()
+        .setHost(config.host())
+        .setPort(config.port())
+        .setTcpNoDelay(true));
+    server.connectHandler(this::accept);
+    update(config, pool, logEnabled);
+  }
+
+  /** Completes once the address is bound; fails naming the listener, the address and the cause. */
+  public Future<Void> bind() {
+    return server.listen().<Void>mapEmpty().recover(err -> {
+      server.close();
+      return Future.failedFuture(new VertxException(
+          "listener '" + config.name() + "': cannot bind " + address(config) + ": " + reason(err), true));
+    });
+  }
+
+  /**
+   * Takes a new config for the same address: new connections get its name, pool and timeouts; open
+   * connections keep what they started with.
+   */
+  public void update(ListenerConfig config, Pool pool, boolean logEnabled) {
+    if (meters == null || !meters.listener().equals(config.name())) {
+      meters = new ListenerMeters(services.registry(), config.name());
+    }
+    this.config = config;
+    this.pool = pool;
+    this.logEnabled = logEnabled;
+    ListenerMeters m = meters;
+    String listenerName = config.name();
+    String poolName = pool.name();
+    long idle = Math.min(config.idleTimeout().toNanos(), pool.config().idleTimeout().toNanos());
+    policy = new RelayPolicy(idle, config.halfCloseTimeout().toNanos(), m.bytesIn(), m.bytesOut(),
+        relay -> finished(relay, m, listenerName, poolName));
+  }
+
+  /** Stops accepting and drains for the pool's drain timeout; see {@link #stop(Termination, Duration)}. */
+  public Future<Void> stop(Termination why) {
+    return stop(why, pool.drainTimeout());
+  }
+
+  /**
+   * Stops accepting at once; open connections may finish within {@code drain}, then the rest are closed
+   * with {@code why}. Completes when none is left.
+   */
+  public Future<Void> stop(Termination why, Duration drain) {
+    if (stopped != null) return stopped;
+    drained = Promise.promise();
+    Future<Void> unbound = server.shutdown(drain.toMillis() + VERTX_GRACE_MS, TimeUnit.MILLISECONDS);
+    if (relays.isEmpty()) {
+      drained.tryComplete();
+    } else if (drain.isZero()) {
+      closeAll(why);
+    } else {
+      long timer = services.vertx().setTimer(drain.toMillis(), id -> closeAll(why));
+      drained.future().onComplete(done -> services.vertx().cancelTimer(timer));
+    }
+    stopped = Future.join(unbound, drained.future()).mapEmpty();
+    return stopped;
+  }
+
+  public ListenerConfig config() {
+    return config;
+  }
+
+  /** Connections of this listener on this verticle, from accept until both sides are closed. */
+  public int connections() {
+    return relays.size();
+  }
+
+  private void accept(NetSocket socket) {
+    meters.accepted();
+    Relay relay = Relay.accept((NetSocketInternal) socket, policy);
+    relays.add(relay);
+    if (drained != null) {
+      relay.reject(Termination.REJECTED, null);
+      return;
+    }
+    services.connector().connect(pool).onComplete(ar -> {
+      if (ar.succeeded()) {
+        relay.connected(ar.result().socket(), ar.result().target().key());
+      } else if (ar.cause() instanceof ConnectFailure failure) {
+        relay.reject(failure.termination(), failure.lastTarget());
+      } else {
+        relay.reject(Termination.CONNECT_FAILED, null);
+      }
+    });
+  }
+
+  private void finished(Relay relay, ListenerMeters m, String listenerName, String poolName) {
+    relays.remove(relay);
+    m.finished(relay.termination());
+    if (logEnabled) {
+      services.accessLog().log(new AccessLogEntry(relay.acceptMillis(), services.node(), listenerName,
+          relay.clientAddress(), relay.target(), poolName, relay.bytesIn(), relay.bytesOut(),
+          relay.connectNanos(), relay.durationNanos(), relay.termination().keyword()));
+    }
+    if (drained != null && relays.isEmpty()) drained.tryComplete();
+  }
+
+  private void closeAll(Termination why) {
+    for (Relay relay : new ArrayList<>(relays)) relay.close(why);
+  }
+
+  static String address(ListenerConfig config) {
+    String host = config.host();
+    return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + config.port();
+  }
+
+  /** The operating system's words, without Netty's "bind(..) failed: " prefix. */
+  private static String reason(Throwable err) {
+    String message = err.getMessage() == null ? err.getClass().getSimpleName() : err.getMessage();
+    int at = message.indexOf("failed: ");
+    return at >= 0 ? message.substring(at + "failed: ".length()) : message;
+  }
+}

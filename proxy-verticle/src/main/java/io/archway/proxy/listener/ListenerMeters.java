@@ -1,0 +1,96 @@
+package io.archway.proxy.listener;
+
+import io.archway.core.metrics.MetricNames;
+import io.archway.proxy.relay.Termination;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * The meters of one listener, resolved once per listener config (not per connection). Several proxy
+ * verticles share each meter: the registry hands every one of them the same counter for a name.
+ */
+public final class ListenerMeters {
+
+  /**
+   * Connections finished, by termination (beyond the contract). The active gauge is accepted minus
+   * finished, so that it needs no state shared between verticles other than the registry.
+   */
+  public static final String CLOSED = "archway.listener.connections.closed";
+  public static final String TAG_TERMINATION = "termination";
+
+  private final MeterRegistry registry;
+  private final String listener;
+  private final Counter accepted;
+  private final Counter bytesIn;
+  private final Counter bytesOut;
+  private final Map<Termination, Counter> closed = new EnumMap<>(Termination.class);
+  private final Map<Termination, Counter> rejected = new EnumMap<>(Termination.class);
+
+  ListenerMeters(MeterRegistry registry, String listener) {
+    this.registry = registry;
+    this.listener = listener;
+    this.accepted = Counter.builder(MetricNames.LISTENER_CONNECTIONS)
+        .description("Client connections accepted")
+        .tag(MetricNames.TAG_LISTENER, listener)
+        .register(registry);
+    this.bytesIn = bytes("in", "Bytes read from clients");
+    this.bytesOut = bytes("out", "Bytes relayed to clients");
+    for (Termination t : Termination.values()) {
+      if (t.rejection() && t != Termination.TLS_FAILED) rejected(t);
+    }
+    Gauge.builder(MetricNames.LISTENER_CONNECTIONS_ACTIVE, registry, r -> active(r, listener))
+        .description("Client connections open now")
+        .tag(MetricNames.TAG_LISTENER, listener)
+        .strongReference(true)
+        .register(registry);
+  }
+
+  void accepted() {
+    accepted.increment();
+  }
+
+  void finished(Termination why) {
+    closed.computeIfAbsent(why, t -> Counter.builder(CLOSED)
+        .description("Client connections finished, by termination")
+        .tags(MetricNames.TAG_LISTENER, listener, TAG_TERMINATION, t.keyword())
+        .register(registry)).increment();
+    if (why.rejection()) rejected(why).increment();
+  }
+
+  Counter bytesIn() {
+    return bytesIn;
+  }
+
+  Counter bytesOut() {
+    return bytesOut;
+  }
+
+  String listener() {
+    return listener;
+  }
+
+  private Counter rejected(Termination why) {
+    return rejected.computeIfAbsent(why, t -> Counter.builder(MetricNames.LISTENER_REJECTED)
+        .description("Client connections closed without being relayed")
+        .tags(MetricNames.TAG_LISTENER, listener, MetricNames.TAG_REASON, t.keyword())
+        .register(registry));
+  }
+
+  private Counter bytes(String direction, String description) {
+    return Counter.builder(MetricNames.LISTENER_BYTES)
+        .description(description)
+        .tags(MetricNames.TAG_LISTENER, listener, MetricNames.TAG_DIRECTION, direction)
+        .register(registry);
+  }
+
+  private static double active(MeterRegistry registry, String listener) {
+    Counter accepted = registry.find(MetricNames.LISTENER_CONNECTIONS).tag(MetricNames.TAG_LISTENER, listener).counter();
+    if (accepted == null) return 0;
+    double finished = 0;
+    for (Counter c : registry.find(CLOSED).tag(MetricNames.TAG_LISTENER, listener).counters()) finished += c.count();
+    return accepted.count() - finished;
+  }
+}
