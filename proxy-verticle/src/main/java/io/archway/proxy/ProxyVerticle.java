@@ -61,9 +61,12 @@ public final class ProxyVerticle extends VerticleBase implements ConfigApplier {
     var client = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true));
     var registry = node.metrics().registry();
     services = new ListenerServices(vertx, node.nodeName(), registry, new Connector(client), accessLog);
-    FunctionCounter.builder(ACCESS_LOG_DROPPED, accessLog, AccessLog::dropped)
-        .description("Access log lines dropped because the writer fell behind")
-        .register(registry);
+    // Every instance of a node shares one log and one registry: the first registers the meter.
+    if (registry.find(ACCESS_LOG_DROPPED).functionCounter() == null) {
+      FunctionCounter.builder(ACCESS_LOG_DROPPED, accessLog, AccessLog::dropped)
+          .description("Access log lines dropped because the writer fell behind")
+          .register(registry);
+    }
     return Future.succeededFuture();
   }
 

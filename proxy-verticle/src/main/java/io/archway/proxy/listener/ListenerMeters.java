@@ -41,11 +41,13 @@ public final class ListenerMeters {
     for (Termination t : Termination.values()) {
       if (t.rejection() && t != Termination.TLS_FAILED) rejected(t);
     }
-    Gauge.builder(MetricNames.LISTENER_CONNECTIONS_ACTIVE, registry, r -> active(r, listener))
-        .description("Client connections open now")
-        .tag(MetricNames.TAG_LISTENER, listener)
-        .strongReference(true)
-        .register(registry);
+    if (registry.find(MetricNames.LISTENER_CONNECTIONS_ACTIVE).tag(MetricNames.TAG_LISTENER, listener).gauge() == null) {
+      Gauge.builder(MetricNames.LISTENER_CONNECTIONS_ACTIVE, registry, r -> active(r, listener))
+          .description("Client connections open now")
+          .tag(MetricNames.TAG_LISTENER, listener)
+          .strongReference(true)
+          .register(registry);
+    }
   }
 
   void accepted() {
