@@ -41,6 +41,10 @@ public final class ProxyVerticle extends VerticleBase implements ConfigApplier {
   private final Map<String, Pool> pools = new HashMap<>();
   /** By bind address, not by name: a renamed or retuned listener keeps its socket and connections. */
   private final Map<String, Listener> listeners = new HashMap<>();
+  /** Listeners still draining, by bind address. */
+  private final Map<String, Listener> stopping = new HashMap<>();
+  /** The last listener stopped at each address: a new listener there waits until its socket is gone. */
+  private final Map<String, Listener> stopped = new HashMap<>();
   private ListenerServices services;
   private Future<Void> applying = Future.succeededFuture();
   private boolean shutDown;
@@ -62,10 +66,12 @@ public final class ProxyVerticle extends VerticleBase implements ConfigApplier {
     var registry = node.metrics().registry();
     services = new ListenerServices(vertx, node.nodeName(), registry, new Connector(client), accessLog);
     // Every instance of a node shares one log and one registry: the first registers the meter.
-    if (registry.find(ACCESS_LOG_DROPPED).functionCounter() == null) {
-      FunctionCounter.builder(ACCESS_LOG_DROPPED, accessLog, AccessLog::dropped)
-          .description("Access log lines dropped because the writer fell behind")
-          .register(registry);
+    synchronized (registry) {
+      if (registry.find(ACCESS_LOG_DROPPED).functionCounter() == null) {
+        FunctionCounter.builder(ACCESS_LOG_DROPPED, accessLog, AccessLog::dropped)
+            .description("Access log lines dropped because the writer fell behind")
+            .register(registry);
+      }
     }
     return Future.succeededFuture();
   }
@@ -74,6 +80,7 @@ public final class ProxyVerticle extends VerticleBase implements ConfigApplier {
   @Override
   public Future<?> stop() {
     shutDown = true;
+    for (Listener draining : stopping.values()) draining.closeNow(Termination.SHUTDOWN);
     return stopListeners(Duration.ZERO);
   }
 
@@ -100,8 +107,12 @@ public final class ProxyVerticle extends VerticleBase implements ConfigApplier {
    */
   public Future<Void> shutdown() {
     return onContext(() -> {
-      shutDown = true;
-      return stopListeners(null);
+      // After any apply in progress, so that no listener binds once the drain has begun.
+      applying = applying.transform(previous -> onContext(() -> {
+        shutDown = true;
+        return stopListeners(null);
+      }));
+      return applying;
     });
   }
 
@@ -117,6 +128,7 @@ public final class ProxyVerticle extends VerticleBase implements ConfigApplier {
     pools.clear();
     pools.putAll(nextPools);
 
+    stopped.values().removeIf(Listener::stoppedLongAgo);
     Map<String, ListenerConfig> wanted = new LinkedHashMap<>();
     List<String> problems = new ArrayList<>();
     for (ListenerConfig lc : config.listeners()) {
@@ -131,7 +143,7 @@ public final class ProxyVerticle extends VerticleBase implements ConfigApplier {
     for (Iterator<Map.Entry<String, Listener>> it = listeners.entrySet().iterator(); it.hasNext(); ) {
       Map.Entry<String, Listener> entry = it.next();
       if (!wanted.containsKey(entry.getKey())) {
-        entry.getValue().stop(Termination.DRAIN_TIMEOUT);
+        stop(entry.getKey(), entry.getValue(), Termination.DRAIN_TIMEOUT, null);
         it.remove();
       }
     }
@@ -143,7 +155,7 @@ public final class ProxyVerticle extends VerticleBase implements ConfigApplier {
       } else {
         Listener created = new Listener(services, lc, pools.get(lc.pool()), logEnabled);
         listeners.put(key, created);
-        binds.put(key, created.bind());
+        binds.put(key, created.bind(stopped.remove(key)));
       }
     });
     return Future.join(new ArrayList<>(binds.values())).transform(done -> onContext(() -> {
@@ -160,11 +172,17 @@ public final class ProxyVerticle extends VerticleBase implements ConfigApplier {
   /** {@code drain} null: each listener's pool drain timeout. */
   private Future<Void> stopListeners(Duration drain) {
     List<Future<Void>> stops = new ArrayList<>();
-    for (Listener listener : listeners.values()) {
-      stops.add(drain == null ? listener.stop(Termination.SHUTDOWN) : listener.stop(Termination.SHUTDOWN, drain));
-    }
+    listeners.forEach((key, listener) -> stops.add(stop(key, listener, Termination.SHUTDOWN, drain)));
     listeners.clear();
+    stopping.values().forEach(draining -> stops.add(draining.stop(Termination.SHUTDOWN)));
     return Future.join(stops).mapEmpty();
+  }
+
+  private Future<Void> stop(String key, Listener listener, Termination why, Duration drain) {
+    stopping.put(key, listener);
+    stopped.put(key, listener);
+    Future<Void> stopped = drain == null ? listener.stop(why) : listener.stop(why, drain);
+    return stopped.onComplete(done -> stopping.remove(key, listener));
   }
 
   private <T> Future<T> onContext(Supplier<Future<T>> action) {

@@ -30,6 +30,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** A new config changes only what differs; connections that nothing concerns live on. */
 @ExtendWith(LeakCheck.class)
@@ -126,6 +128,26 @@ class ApplyTest {
     await().atMost(Duration.ofSeconds(10)).until(() -> gateway.accessLog().size() == 2);
     assertThat(gateway.accessLog()).extracting(l -> l.getString("listener") + "/" + l.getString("pool"))
         .containsExactlyInAnyOrder("old/p", "new/q");
+  }
+
+  @ParameterizedTest(name = "native transport: {0}")
+  @ValueSource(booleans = {false, true})
+  void listenerRemovedAndAddedBackAtOnceAcceptsAgain(boolean nativeTransport) throws Exception {
+    // Vert.x shares a socket per address between verticles; adding the listener back while that socket
+    // is still closing used to join the dying socket (refused) or find the port still taken (NIO).
+    try (Gateway own = Gateway.start(2, nativeTransport)) {
+      own.healthy("p", one.address());
+      JsonObject with = config(List.of(listener("a", portA, "p"), listener("b", portB, "p")), pool("p", one.address()));
+      JsonObject without = config(List.of(listener("a", portA, "p")), pool("p", one.address()));
+      own.apply(with);
+      for (int round = 0; round < 50; round++) {
+        own.apply(without);
+        own.apply(with);
+        try (Socket client = Streams.connect(portB)) {
+          assertThat(echo(client, "r" + round)).as("round " + round).isEqualTo("one\nr" + round);
+        }
+      }
+    }
   }
 
   @Test

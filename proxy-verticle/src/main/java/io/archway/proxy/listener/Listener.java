@@ -28,9 +28,12 @@ public final class Listener {
 
   /** Vert.x closes what is left this long after our own drain deadline, which always comes first. */
   private static final long VERTX_GRACE_MS = 5_000;
+  /** How long a new listener waits for the socket an old one gave up at the same address. */
+  private static final long RELEASE_WAIT_MS = 2_000;
+  private static final long RETRY_MS = 10;
 
   private final ListenerServices services;
-  private final NetServer server;
+  private NetServer server;
   private final Set<Relay> relays = new HashSet<>();
   private ListenerConfig config;
   private Pool pool;
@@ -39,21 +42,40 @@ public final class Listener {
   private boolean logEnabled;
   private Promise<Void> drained;
   private Future<Void> stopped;
+  private Object socketOwnerAtStop;
+  private long stopNanos;
 
   public Listener(ListenerServices services, ListenerConfig config, Pool pool, boolean logEnabled) {
     this.services = services;
-    this.server = services.vertx().createNetServer(new NetServerOptions()
-        .setHost(config.host())
-        .setPort(config.port())
-        .setTcpNoDelay(true));
-    server.connectHandler(this::accept);
     update(config, pool, logEnabled);
   }
 
-  /** Completes once the address is bound; fails naming the listener, the address and the cause. */
-  public Future<Void> bind() {
-    return server.listen().<Void>mapEmpty().recover(err -> {
-      server.close();
+  /**
+   * Completes once the address is bound; fails naming the listener, the address and the cause.
+   * {@code previous} is a listener that stopped at this address and may still hold its socket, or null.
+   */
+  public Future<Void> bind(Listener previous) {
+    if (previous == null) return listen(0);
+    long deadline = System.nanoTime() + RELEASE_WAIT_MS * 1_000_000;
+    return previous.socketReleased().compose(v -> listen(deadline));
+  }
+
+  /** Until {@code deadline} (nanoTime; 0: no retry), retries while the address is still in use. */
+  private Future<Void> listen(long deadline) {
+    NetServer attempt = services.vertx().createNetServer(new NetServerOptions()
+        .setHost(config.host())
+        .setPort(config.port())
+        .setTcpNoDelay(true));
+    attempt.connectHandler(this::accept);
+    server = attempt;
+    return attempt.listen().<Void>mapEmpty().recover(err -> {
+      attempt.close();
+      if (deadline != 0 && System.nanoTime() < deadline && reason(err).contains("in use")) {
+        // On NIO a closed server socket keeps its port until its selector drops the key.
+        Promise<Void> retry = Promise.promise();
+        services.vertx().setTimer(RETRY_MS, id -> listen(deadline).onComplete(retry));
+        return retry.future();
+      }
       return Future.failedFuture(new VertxException(
           "listener '" + config.name() + "': cannot bind " + address(config) + ": " + reason(err), true));
     });
@@ -90,7 +112,11 @@ public final class Listener {
   public Future<Void> stop(Termination why, Duration drain) {
     if (stopped != null) return stopped;
     drained = Promise.promise();
-    Future<Void> unbound = server.shutdown(drain.toMillis() + VERTX_GRACE_MS, TimeUnit.MILLISECONDS);
+    socketOwnerAtStop = SharedSocket.owner(services.vertx(), config.host(), config.port());
+    stopNanos = System.nanoTime();
+    Future<Void> unbound = server == null
+        ? Future.succeededFuture()
+        : server.shutdown(drain.toMillis() + VERTX_GRACE_MS, TimeUnit.MILLISECONDS);
     if (relays.isEmpty()) {
       drained.tryComplete();
     } else if (drain.isZero()) {
@@ -103,6 +129,11 @@ public final class Listener {
     return stopped;
   }
 
+  /** Closes every connection now, also while draining (undeploy). */
+  public void closeNow(Termination why) {
+    closeAll(why);
+  }
+
   public ListenerConfig config() {
     return config;
   }
@@ -110,6 +141,15 @@ public final class Listener {
   /** Connections of this listener on this verticle, from accept until both sides are closed. */
   public int connections() {
     return relays.size();
+  }
+
+  /** True when this listener stopped long enough ago that its socket is surely gone. */
+  public boolean stoppedLongAgo() {
+    return stopped != null && System.nanoTime() - stopNanos > 10 * RELEASE_WAIT_MS * 1_000_000;
+  }
+
+  private Future<Void> socketReleased() {
+    return SharedSocket.released(services.vertx(), config.host(), config.port(), socketOwnerAtStop, RELEASE_WAIT_MS);
   }
 
   private void accept(NetSocket socket) {

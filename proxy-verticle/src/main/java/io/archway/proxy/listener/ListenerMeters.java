@@ -41,12 +41,15 @@ public final class ListenerMeters {
     for (Termination t : Termination.values()) {
       if (t.rejection() && t != Termination.TLS_FAILED) rejected(t);
     }
-    if (registry.find(MetricNames.LISTENER_CONNECTIONS_ACTIVE).tag(MetricNames.TAG_LISTENER, listener).gauge() == null) {
-      Gauge.builder(MetricNames.LISTENER_CONNECTIONS_ACTIVE, registry, r -> active(r, listener))
-          .description("Client connections open now")
-          .tag(MetricNames.TAG_LISTENER, listener)
-          .strongReference(true)
-          .register(registry);
+    // The verticles of a node register this gauge concurrently; the first one wins, the rest would warn.
+    synchronized (registry) {
+      if (registry.find(MetricNames.LISTENER_CONNECTIONS_ACTIVE).tag(MetricNames.TAG_LISTENER, listener).gauge() == null) {
+        Gauge.builder(MetricNames.LISTENER_CONNECTIONS_ACTIVE, registry, r -> active(r, listener))
+            .description("Client connections open now")
+            .tag(MetricNames.TAG_LISTENER, listener)
+            .strongReference(true)
+            .register(registry);
+      }
     }
   }
 
