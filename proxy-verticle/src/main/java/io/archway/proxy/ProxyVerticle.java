@@ -80,7 +80,7 @@ public final class ProxyVerticle extends VerticleBase implements ConfigApplier {
   @Override
   public Future<?> stop() {
     shutDown = true;
-    for (Listener draining : stopping.values()) draining.closeNow(Termination.SHUTDOWN);
+    for (Listener draining : new ArrayList<>(stopping.values())) draining.closeNow(Termination.SHUTDOWN);
     return stopListeners(Duration.ZERO);
   }
 
@@ -131,7 +131,9 @@ public final class ProxyVerticle extends VerticleBase implements ConfigApplier {
     stopped.values().removeIf(Listener::stoppedLongAgo);
     Map<String, ListenerConfig> wanted = new LinkedHashMap<>();
     List<String> problems = new ArrayList<>();
-    for (ListenerConfig lc : config.listeners()) {
+    for (ListenerConfig listed : config.listeners()) {
+      // --bind-host: several nodes on one machine each bind their own loopback address.
+      ListenerConfig lc = config.node().bindHost().map(listed::withHost).orElse(listed);
       if (lc.protocol() != ListenerProtocol.TCP) {
         problems.add("listener '" + lc.name() + "': protocol " + lc.protocol().keyword() + " is not supported yet");
       } else if (!pools.containsKey(lc.pool())) {
@@ -174,15 +176,15 @@ public final class ProxyVerticle extends VerticleBase implements ConfigApplier {
     List<Future<Void>> stops = new ArrayList<>();
     listeners.forEach((key, listener) -> stops.add(stop(key, listener, Termination.SHUTDOWN, drain)));
     listeners.clear();
-    stopping.values().forEach(draining -> stops.add(draining.stop(Termination.SHUTDOWN)));
+    for (Listener draining : new ArrayList<>(stopping.values())) stops.add(draining.stop(Termination.SHUTDOWN));
     return Future.join(stops).mapEmpty();
   }
 
   private Future<Void> stop(String key, Listener listener, Termination why, Duration drain) {
     stopping.put(key, listener);
     stopped.put(key, listener);
-    Future<Void> stopped = drain == null ? listener.stop(why) : listener.stop(why, drain);
-    return stopped.onComplete(done -> stopping.remove(key, listener));
+    Future<Void> done = drain == null ? listener.stop(why) : listener.stop(why, drain);
+    return done.onComplete(ar -> stopping.remove(key, listener));
   }
 
   private <T> Future<T> onContext(Supplier<Future<T>> action) {

@@ -33,8 +33,8 @@ public final class Listener {
   private static final long RETRY_MS = 10;
 
   private final ListenerServices services;
-  private NetServer server;
   private final Set<Relay> relays = new HashSet<>();
+  private NetServer server;
   private ListenerConfig config;
   private Pool pool;
   private ListenerMeters meters;
@@ -120,27 +120,18 @@ public final class Listener {
     if (relays.isEmpty()) {
       drained.tryComplete();
     } else if (drain.isZero()) {
-      closeAll(why);
+      closeNow(why);
     } else {
-      long timer = services.vertx().setTimer(drain.toMillis(), id -> closeAll(why));
+      long timer = services.vertx().setTimer(drain.toMillis(), id -> closeNow(why));
       drained.future().onComplete(done -> services.vertx().cancelTimer(timer));
     }
     stopped = Future.join(unbound, drained.future()).mapEmpty();
     return stopped;
   }
 
-  /** Closes every connection now, also while draining (undeploy). */
+  /** Closes every connection of this listener now, also while it drains. */
   public void closeNow(Termination why) {
-    closeAll(why);
-  }
-
-  public ListenerConfig config() {
-    return config;
-  }
-
-  /** Connections of this listener on this verticle, from accept until both sides are closed. */
-  public int connections() {
-    return relays.size();
+    for (Relay relay : new ArrayList<>(relays)) relay.close(why);
   }
 
   /** True when this listener stopped long enough ago that its socket is surely gone. */
@@ -180,10 +171,6 @@ public final class Listener {
           relay.connectNanos(), relay.durationNanos(), relay.termination().keyword()));
     }
     if (drained != null && relays.isEmpty()) drained.tryComplete();
-  }
-
-  private void closeAll(Termination why) {
-    for (Relay relay : new ArrayList<>(relays)) relay.close(why);
   }
 
   static String address(ListenerConfig config) {

@@ -213,13 +213,4 @@ public final class Relay {
   public long bytesOut() {
     return backendSide == null ? 0 : backendSide.bytes();
   }
-
-  public RelayPolicy policy() {
-    return policy;
-  }
-
-  /** True until both channels are closed and the relay reported itself finished. */
-  public boolean live() {
-    return !finished;
-  }
 }
