@@ -83,7 +83,8 @@ cleanup() {
     pid=${PIDS[$name]:-}; [[ -n $pid ]] || continue
     kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null
     for ((i = 0; i < 100; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null
+    ((i < 100)) || log "$name still running 10s after SIGTERM: SIGKILL"
+    kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null   # stray workers of the group
     wait "$pid" 2>/dev/null
   done
   if [[ -n ${WORK:-} && -d $WORK ]]; then
