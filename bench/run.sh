@@ -5,6 +5,7 @@
 #   ROUNDS=1 DURATION=2 bench/run.sh    # smoke run, a few minutes
 #   ROWS="redis-get-p16 iperf3-1" bench/run.sh   # a subset of rows
 #   ARCHWAY=0 bench/run.sh              # peers only (Archway column n/a); KEEP_WORK=1 keeps logs
+#   PORT_OFFSET=100 bench/run.sh        # all ports shifted when one of 16000-19999 is taken
 #
 # Backends: redis-server, an iperf3 server and an nginx static page. Columns: direct (no proxy,
 # for reference), haproxy, nginx, archway. Prints the median of the rounds per row and column with
@@ -38,6 +39,9 @@ declare -A PORT=(
 )
 ARCHWAY_ADMIN_PORT=19090
 ARCHWAY_CLUSTER_PORT=17701   # not Hazelcast's 5701, which tests running on this machine may hold
+PORT_OFFSET=${PORT_OFFSET:-0}   # shifts every port, e.g. 100 when a test holds one of these
+for key in "${!PORT[@]}"; do [[ -z ${PORT[$key]} ]] || PORT[$key]=$((PORT[$key] + PORT_OFFSET)); done
+ARCHWAY_ADMIN_PORT=$((ARCHWAY_ADMIN_PORT + PORT_OFFSET)) ARCHWAY_CLUSTER_PORT=$((ARCHWAY_CLUSTER_PORT + PORT_OFFSET))
 declare -A NA=()     # "column" or "column:service" -> why its cells are n/a
 declare -A RATE=()   # "row:column" -> last rate, sizes the next redis-benchmark run to DURATION
 declare -A PIDS=()   # name -> pid of every process this script started
@@ -109,7 +113,7 @@ redis_ping() { [[ $(timeout 3 redis-cli -h 127.0.0.1 -p "$1" ping 2>/dev/null) =
 render() {
   local args=(-e "s|@WORK@|$WORK|g") key
   for key in "${!PORT[@]}"; do
-    args+=(-e "s|@$(tr 'a-z:' 'A-Z_' <<<"$key")@|${PORT[$key]:-18083}|g")
+    args+=(-e "s|@$(tr 'a-z:' 'A-Z_' <<<"$key")@|${PORT[$key]:-$((18083 + PORT_OFFSET))}|g")
   done
   sed "${args[@]}" "$1" >"$2"
   ! grep -v '^\s*#' "$2" | grep -q '@[A-Z_]*@' || die "unfilled placeholder in $2"
@@ -269,8 +273,8 @@ wrk_row() {  # wrk_row PORT SECS: requests/s; flags non-2xx answers and socket e
 # wait_time_wait: connection-rate rows start with few TIME_WAIT sockets on our ports, so that no
 # column pays for the ports and hash chains the previous one left behind.
 wait_time_wait() {
-  local deadline=$((SECONDS + TW_WAIT_MAX)) n
-  while n=$(ss -Htan state time-wait '( sport >= :16000 and sport <= :19999 ) or ( dport >= :16000 and dport <= :19999 )' | wc -l)
+  local deadline=$((SECONDS + TW_WAIT_MAX)) n lo=$((16000 + PORT_OFFSET)) hi=$((19999 + PORT_OFFSET))
+  while n=$(ss -Htan state time-wait "( sport >= :$lo and sport <= :$hi ) or ( dport >= :$lo and dport <= :$hi )" | wc -l)
         ((n > TW_MAX)); do
     ((SECONDS < deadline)) || { log "still $n TIME_WAIT sockets after ${TW_WAIT_MAX}s, going on"; return 0; }
     sleep 1
@@ -361,7 +365,7 @@ main() {
   ((DURATION >= 1 && WARMUP >= 1 && ROUNDS >= 1)) || die "DURATION, WARMUP and ROUNDS must be at least 1"
   ensure_tools
   for i in "${PORT[@]}" "$ARCHWAY_ADMIN_PORT" "$ARCHWAY_CLUSTER_PORT"; do
-    [[ -z $i ]] || port_free "$i" || die "port $i is in use (another bench run?)"
+    [[ -z $i ]] || port_free "$i" || die "port $i is in use (ss -ltnp says by whom); try PORT_OFFSET=100"
   done
   LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
   WORK=$(mktemp -d /tmp/archway-bench.XXXXXX)
