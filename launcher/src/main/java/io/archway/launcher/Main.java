@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.LogManager;
 
@@ -29,6 +30,8 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    // Must precede the first use of java.util.logging in this JVM.
+    System.setProperty("java.util.logging.manager", ShutdownSafeLogManager.class.getName());
     configureLogging();
     int code = run(args, System.getenv());
     if (code != OK) System.exit(code);
@@ -99,19 +102,24 @@ public final class Main {
     // The proxies bound each drain by its pool's drainTimeout; this only guards against a stuck stop.
     Duration grace = PoolConfig.MAX_DRAIN_TIMEOUT.plusSeconds(15);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      boolean clean;
-      try {
-        node.stop().toCompletionStage().toCompletableFuture().get(grace.toMillis(), TimeUnit.MILLISECONDS);
-        clean = true;
-      } catch (Exception e) {
-        System.err.println("archway: unclean stop: " + e);
-        clean = false;
-      }
+      boolean clean = stopWithin(node, grace);
       if (demo) loader.close();
       // A JVM stopped by a signal exits 143; a node that drained cleanly exits 0 as the contract says.
       Runtime.getRuntime().halt(clean ? OK : RUNTIME_FAILURE);
     }, "archway-shutdown"));
     return OK;
+  }
+
+  /** Stops the node on a thread of its own so that a stuck stop cannot hold the process forever. */
+  private static boolean stopWithin(GatewayNode node, Duration grace) {
+    CompletableFuture<Void> stopped = CompletableFuture.runAsync(node::stop);
+    try {
+      stopped.get(grace.toMillis(), TimeUnit.MILLISECONDS);
+      return true;
+    } catch (Exception e) {
+      System.err.println("archway: unclean stop: " + e);
+      return false;
+    }
   }
 
   private static Path baseDir(Path file) {

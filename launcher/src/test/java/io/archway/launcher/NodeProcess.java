@@ -1,6 +1,5 @@
 package io.archway.launcher;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -82,9 +81,20 @@ final class NodeProcess implements AutoCloseable {
       process.destroyForcibly();
       process.waitFor(10, TimeUnit.SECONDS);
     }
+    keepLogs();
   }
 
-  static String classpathSeparator() {
-    return File.pathSeparator;
+  /** Copies the process's output under target/ so a failed run can be read after the temp dir is gone. */
+  private void keepLogs() {
+    try {
+      Path dir = Path.of("target", "node-process-logs");
+      Files.createDirectories(dir);
+      String name = process.pid() + "-" + stdout.getFileName();
+      Files.copy(stdout, dir.resolve(name), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      Files.copy(stderr, dir.resolve(name.replace("stdout", "stderr")),
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      System.err.println("cannot keep the node's logs: " + e);
+    }
   }
 }

@@ -14,7 +14,6 @@ import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
-import java.util.List;
 
 /**
  * Builds a node's clustered Vert.x: Hazelcast joins over TCP-IP only (never multicast); without
@@ -31,9 +30,12 @@ final class ClusterFactory {
         .setEnabled(true)
         .setJvmMetricsEnabled(true)
         // Byte and connection counts of the relay are the proxy's own (exact) meters; Vert.x's socket
-        // metrics would only add per-read work to the hot path.
+        // metrics would only add per-read work to the hot path. Its HTTP metrics would describe only
+        // the admin API (and warn about duplicate gauges once a second HTTP server exists).
         .addDisabledMetricsCategory(MetricsDomain.NET_SERVER)
-        .addDisabledMetricsCategory(MetricsDomain.NET_CLIENT);
+        .addDisabledMetricsCategory(MetricsDomain.NET_CLIENT)
+        .addDisabledMetricsCategory(MetricsDomain.HTTP_SERVER)
+        .addDisabledMetricsCategory(MetricsDomain.HTTP_CLIENT);
     VertxOptions options = new VertxOptions()
         .setPreferNativeTransport(true)
         .setEventLoopPoolSize(Runtime.getRuntime().availableProcessors())
@@ -52,12 +54,14 @@ final class ClusterFactory {
     config.setProperty("hazelcast.phone.home.enabled", "false");
     config.setProperty("hazelcast.logging.type", "jdk");
     config.setProperty("hazelcast.socket.bind.any", "false");
+    // 127.0.0.2 and friends are not interface addresses (lo holds 127.0.0.1/8), so Hazelcast's
+    // interface matching cannot find them: name the local address outright instead.
+    config.setProperty("hazelcast.local.localAddress", host);
     // A lone node need not wait for peers that will never come; joiners still find the cluster.
     config.setProperty("hazelcast.wait.seconds.before.join", node.clusterMembers().isEmpty() ? "0" : "1");
     config.setProperty("hazelcast.max.no.heartbeat.seconds", "10");
     NetworkConfig network = config.getNetworkConfig();
     network.setPort(node.clusterPort()).setPortAutoIncrement(false);
-    network.getInterfaces().setEnabled(true).setInterfaces(List.of(host));
     JoinConfig join = network.getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);

@@ -143,7 +143,7 @@ public final class GatewayNode {
   private Future<Void> apply(VersionedConfig versioned) {
     GatewayConfig config;
     try {
-      config = forThisNode(ConfigParser.parse(ConfigDocument.merge(localDocument, versioned.config()), baseDir));
+      config = ConfigParser.parse(ConfigDocument.merge(localDocument, versioned.config()), baseDir);
     } catch (InvalidConfigException e) {
       return failed(versioned.version(), e);
     }
@@ -166,14 +166,6 @@ public final class GatewayNode {
     return heartbeat().transform(x -> Future.failedFuture(e));
   }
 
-  /** The node's own host override: several nodes on one machine bind 127.0.0.2, 127.0.0.3, ... */
-  private GatewayConfig forThisNode(GatewayConfig config) {
-    return fileConfig.node().bindHost()
-        .map(host -> new GatewayConfig(config.admin(), config.node(), config.accessLog(),
-            config.listeners().stream().map(l -> l.withHost(host)).toList(), config.pools(), config.certificates()))
-        .orElse(config);
-  }
-
   private void writeState(VersionedConfig versioned) {
     vertx.executeBlocking(() -> {
       stateDir.writeApplied(versioned.version(), ConfigDocument.redacted(versioned.config()));
@@ -192,9 +184,18 @@ public final class GatewayNode {
 
   /**
    * Drains and stops: readiness turns 503, listeners stop accepting, open connections get up to their
-   * pool's drain time, then the node leaves the cluster. Completes when Vert.x is closed.
+   * pool's drain time, then the node leaves the cluster. Blocks until Vert.x is closed, so it must be
+   * called from a thread of its own (the shutdown hook, a test), never from an event loop.
    */
-  public Future<Void> stop() {
+  public void stop() {
+    drain().await();
+    // Closing Vert.x ends its event loops, so nothing may be chained after it on a Vert.x context:
+    // wait for it from this thread instead.
+    vertx.close().await();
+    LOG.info(() -> "node " + name() + " stopped");
+  }
+
+  private Future<Void> drain() {
     node.status().draining();
     vertx.cancelTimer(heartbeatTimer);
     vertx.cancelTimer(reconcileTimer);
@@ -204,8 +205,7 @@ public final class GatewayNode {
     return heartbeat()
         .compose(x -> Future.join(drains))
         .transform(x -> Future.join(registry.remove(name()), board.remove(name())))
-        .transform(x -> vertx.close())
-        .onComplete(x -> LOG.info(() -> "node " + name() + " stopped"));
+        .mapEmpty();
   }
 
   /** For tests: every proxy verticle instance of this node. */

@@ -31,8 +31,8 @@ class TwoNodeClusterTest {
 
   @AfterEach
   void stop() {
-    if (second != null) second.stop().await();
-    if (first != null) first.stop().await();
+    if (second != null) second.stop();
+    if (first != null) first.stop();
     backends.close().await();
   }
 
