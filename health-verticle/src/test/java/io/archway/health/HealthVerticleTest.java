@@ -143,6 +143,9 @@ class HealthVerticleTest {
     await().atMost(WAIT).until(() -> node.health().isHealthy("redis", off.address()));
 
     verticle.apply(config(pool("redis", "100ms", 1, 1, target(enabled.address()), disabled(off.address())))).await();
+    // A probe already connecting when the apply landed may still arrive: count from one round later.
+    int afterApply = enabled.connections();
+    await().atMost(WAIT).until(() -> enabled.connections() >= afterApply + 1);
     int probesSoFar = off.connections();
     int enabledSoFar = enabled.connections();
     await().atMost(WAIT).until(() -> enabled.connections() >= enabledSoFar + 3);
