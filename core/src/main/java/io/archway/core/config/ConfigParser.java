@@ -24,6 +24,8 @@ public final class ConfigParser {
   static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
   private static final Pattern SERVER_NAME =
       Pattern.compile("(\\*\\.)?[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*");
+  private static final Pattern DNS_NAME =
+      Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\\.?");
   private static final Set<String> TLS_VERSIONS = Set.of("TLSv1.2", "TLSv1.3");
   private static final Set<String> OLD_TLS_VERSIONS = Set.of("TLSv1", "TLSv1.0", "TLSv1.1", "SSLv3");
   private static final Duration ZERO = Duration.ZERO;
@@ -96,11 +98,15 @@ public final class ConfigParser {
       stateDir = r.string("stateDir").map(this::resolve).orElse(stateDir);
       r.finish();
     }
+    ClusterJoin join = ClusterJoin.TCP_IP;
     List<String> members = List.of();
+    Optional<String> serviceDns = Optional.empty();
+    Optional<String> clusterHost = Optional.empty();
     int clusterPort = defaults.clusterPort();
     Optional<ConfigReader> cluster = root.object("cluster");
     if (cluster.isPresent()) {
       ConfigReader r = cluster.get();
+      join = r.keyword("join", ClusterJoin.class, ClusterJoin.TCP_IP);
       members = r.strings("members");
       for (int i = 0; i < members.size(); i++) {
         try {
@@ -109,10 +115,35 @@ public final class ConfigParser {
           problems.add(new Problem(r.at("members") + "[" + i + "]", e.getMessage()));
         }
       }
+      // Kubernetes: every pod's address is an A record of the headless Service (no API access needed).
+      serviceDns = r.string("serviceDns").filter(d -> !d.isEmpty());
+      serviceDns.filter(d -> !isDnsName(d)).ifPresent(d -> r.problem("serviceDns", "'" + d
+          + "' is not a DNS name (the headless Service's, such as archway-hazelcast.archway.svc.cluster.local)"));
+      clusterHost = r.string("host").filter(h -> !h.isEmpty());
+      clusterHost.ifPresent(h -> {
+        if (!isIpLiteral(h)) {
+          r.problem("host",
+              "'" + h + "' is not an IP address (this node's own, such as 10.0.0.5; in a pod, its pod IP)");
+        } else if (isWildcard(h)) {
+          r.problem("host", h + " cannot be announced to peers; give this node's own address (in a pod, its pod IP)");
+        }
+      });
       clusterPort = r.integer("port", 1, 65535, "a port", clusterPort);
+      if (join == ClusterJoin.KUBERNETES) {
+        if (serviceDns.isEmpty()) {
+          r.problem("serviceDns", "is required when join is kubernetes (the headless Service's DNS name, "
+              + "such as archway-hazelcast.archway.svc.cluster.local)");
+        }
+        if (!members.isEmpty()) {
+          r.problem("members",
+              "only applies to join tcp-ip; with join kubernetes the peers are what serviceDns resolves to");
+        }
+      } else if (serviceDns.isPresent()) {
+        r.problem("serviceDns", "only applies to join kubernetes (this node joins by " + join.keyword() + ")");
+      }
       r.finish();
     }
-    return new NodeConfig(name, bindHost, stateDir, members, clusterPort);
+    return new NodeConfig(name, bindHost, stateDir, join, members, serviceDns, clusterHost, clusterPort);
   }
 
   private AccessLogConfig accessLog(ConfigReader r) {
@@ -375,6 +406,14 @@ public final class ConfigParser {
 
   private static boolean isWildcard(String host) {
     return host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]");
+  }
+
+  private static boolean isIpLiteral(String host) {
+    return host.matches("\\d{1,3}(\\.\\d{1,3}){3}") || host.contains(":");
+  }
+
+  private static boolean isDnsName(String name) {
+    return name.length() <= 253 && DNS_NAME.matcher(name).matches();
   }
 
   private static boolean isIpLiteralOrLocalName(String host) {

@@ -3,12 +3,19 @@ package io.archway.core.config;
 import java.util.List;
 import java.util.Optional;
 
-/** Settings of this node alone: its name, listener host override, state folder and cluster join. */
+/**
+ * Settings of this node alone: its name, listener host override, state folder and how it joins the
+ * cluster ({@link ClusterJoin#TCP_IP} with {@code clusterMembers}, or {@link ClusterJoin#KUBERNETES} with
+ * {@code clusterServiceDns}), on which address ({@code clusterHost}) and port.
+ */
 public record NodeConfig(
     Optional<String> name,
     Optional<String> bindHost,
     String stateDir,
+    ClusterJoin clusterJoin,
     List<String> clusterMembers,
+    Optional<String> clusterServiceDns,
+    Optional<String> clusterHost,
     int clusterPort) {
 
   public static final String DEFAULT_STATE_DIR = "./state";
@@ -16,6 +23,13 @@ public record NodeConfig(
 
   public NodeConfig {
     clusterMembers = List.copyOf(clusterMembers);
+  }
+
+  /** A node that joins over TCP-IP on its bind host (or loopback). */
+  public NodeConfig(Optional<String> name, Optional<String> bindHost, String stateDir, List<String> clusterMembers,
+      int clusterPort) {
+    this(name, bindHost, stateDir, ClusterJoin.TCP_IP, clusterMembers, Optional.empty(), Optional.empty(),
+        clusterPort);
   }
 
   public static NodeConfig defaults() {
