@@ -6,8 +6,11 @@
 #   ROWS="redis-get-p16 iperf3-1" bench/run.sh   # a subset of rows
 #   ARCHWAY=0 bench/run.sh              # peers only (Archway column n/a); KEEP_WORK=1 keeps logs
 #   PORT_OFFSET=100 bench/run.sh        # all ports shifted when one of 16000-19999 is taken
+#   ROWS="tls-redis-get-p16 tls-redis-get-newconn tls-handshakes" bench/run.sh   # the TLS rows only
 #
-# Backends: redis-server, an iperf3 server and an nginx static page. Columns: direct (no proxy,
+# Backends: redis-server, an iperf3 server and an nginx static page. TLS rows: each proxy terminates
+# TLS (one ECDSA P-256 certificate from a CA made at start, TLS 1.3) in front of the same redis;
+# "direct" has no TLS listener, so its TLS cells are n/a. Columns: direct (no proxy,
 # for reference), haproxy, nginx, archway. Prints the median of the rounds per row and column with
 # Archway's ratio to the best peer, and writes the same table as markdown to bench/out/.
 # A benchmark, not a test: CI does not run it. Everything binds 127.0.0.1 only.
@@ -20,7 +23,8 @@ TW_MAX=${TW_MAX:-1000}                   # TIME_WAIT sockets on our ports tolera
                                          # (health checks alone keep a few hundred; a newconn run leaves ~100k)
 TW_WAIT_MAX=${TW_WAIT_MAX:-75}           # ...waited for at most this long (TIME_WAIT lasts 60s on Linux)
 ARCHWAY_READY_TIMEOUT=${ARCHWAY_READY_TIMEOUT:-120}
-ALL_ROWS="redis-get-p16 redis-set-p16 redis-get-p1 redis-set-p1 redis-get-newconn iperf3-1 iperf3-2 http-keepalive"
+ALL_ROWS="redis-get-p16 redis-set-p16 redis-get-p1 redis-set-p1 redis-get-newconn iperf3-1 iperf3-2 http-keepalive
+  tls-redis-get-p16 tls-redis-get-newconn tls-handshakes"
 ROWS=${ROWS:-$ALL_ROWS}
 COLUMNS=(direct haproxy nginx archway)
 
@@ -32,10 +36,10 @@ ARCHWAY_HTTP_PORT=""   # Archway has no http listener yet; set to 18083 (and fil
 # Ports sit in 16000-19999, below the ephemeral range (32768-60999 here), so that the many
 # client-side ports of the connection-rate rows never collide with a listener.
 declare -A PORT=(
-  [direct:redis]=16379 [direct:iperf]=16201 [direct:http]=18080
-  [haproxy:redis]=16380 [haproxy:iperf]=16202 [haproxy:http]=18081
-  [nginx:redis]=16381 [nginx:iperf]=16203 [nginx:http]=18082
-  [archway:redis]=16382 [archway:iperf]=16204 [archway:http]=$ARCHWAY_HTTP_PORT
+  [direct:redis]=16379 [direct:iperf]=16201 [direct:http]=18080 [direct:tls]=""
+  [haproxy:redis]=16380 [haproxy:iperf]=16202 [haproxy:http]=18081 [haproxy:tls]=16480
+  [nginx:redis]=16381 [nginx:iperf]=16203 [nginx:http]=18082 [nginx:tls]=16481
+  [archway:redis]=16382 [archway:iperf]=16204 [archway:http]=$ARCHWAY_HTTP_PORT [archway:tls]=16482
 )
 ARCHWAY_ADMIN_PORT=19090
 ARCHWAY_CLUSTER_PORT=17701   # not Hazelcast's 5701, which tests running on this machine may hold
@@ -55,7 +59,7 @@ die() { log "error: $*"; exit 1; }
 
 ensure_tools() {
   local -A pkg_of=([haproxy]=haproxy [nginx]=nginx [redis-server]=redis-server [redis-benchmark]=redis-tools
-    [redis-cli]=redis-tools [wrk]=wrk [iperf3]=iperf3 [curl]=curl [ss]=iproute2 [timeout]=coreutils)
+    [redis-cli]=redis-tools [wrk]=wrk [iperf3]=iperf3 [curl]=curl [ss]=iproute2 [timeout]=coreutils [openssl]=openssl)
   local missing=() cmd
   for cmd in "${!pkg_of[@]}"; do command -v "$cmd" >/dev/null || missing+=("${pkg_of[$cmd]}"); done
   [[ -f /usr/lib/nginx/modules/ngx_stream_module.so ]] || missing+=(libnginx-mod-stream)
@@ -121,6 +125,23 @@ render() {
 
 # --- backends --------------------------------------------------------------------------------
 
+# make_certs: a throwaway CA and one ECDSA P-256 server certificate for "bench.local" (and
+# 127.0.0.1), in WORK/tls; HAProxy wants certificate and key in one file.
+make_certs() {
+  local d="$WORK/tls"
+  mkdir -p "$d"
+  {
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=bench-ca \
+      -keyout "$d/ca-key.pem" -out "$d/ca.pem"
+    openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=bench.local \
+      -keyout "$d/server-key.pem" -out "$d/server.csr"
+    openssl x509 -req -in "$d/server.csr" -CA "$d/ca.pem" -CAkey "$d/ca-key.pem" -CAcreateserial -days 2 \
+      -extfile <(echo "subjectAltName=DNS:bench.local,IP:127.0.0.1") -out "$d/server.pem"
+  } >"$WORK/certs.log" 2>&1 || die "openssl could not make the bench certificates: $(tail -1 "$WORK/certs.log")"
+  cat "$d/server.pem" "$d/server-key.pem" >"$d/server-combined.pem"
+  chmod 644 "$d"/*.pem   # nginx workers read them
+}
+
 start_redis() {
   # Servers run under "timeout 86400" too: if this script is killed with -9, they do not live forever.
   start_bg redis timeout 86400 redis-server --bind 127.0.0.1 --port "${PORT[direct:redis]}" \
@@ -156,8 +177,8 @@ start_page() {
 
 proxy_ready() {  # proxy_ready COLUMN PROCESS: its ports listen and redis answers through it
   local col=$1 name=$2 svc
-  for svc in redis iperf http; do
-    [[ -z ${PORT[$col:$svc]} ]] || wait_port "$name" "${PORT[$col:$svc]}" 15 ||
+  for svc in redis iperf http tls; do
+    [[ -z ${PORT[$col:$svc]:-} ]] || wait_port "$name" "${PORT[$col:$svc]}" 15 ||
       { NA[$col]="not listening on ${PORT[$col:$svc]}"; return 1; }
   done
   local deadline=$((SECONDS + 15))
@@ -233,20 +254,27 @@ row_label() {
     iperf3-1) echo "iperf3, 1 stream (Gbit/s)" ;;
     iperf3-2) echo "iperf3, 2 streams (Gbit/s)" ;;
     http-keepalive) echo "HTTP keep-alive, wrk -t2 -c50 (req/s)" ;;
+    tls-redis-get-p16) echo "TLS-terminated redis GET -P16 -c50 (req/s)" ;;
+    tls-redis-get-newconn) echo "TLS-terminated redis GET, new TLS connection per request -c50 (req/s)" ;;
+    tls-handshakes) echo "new TLS handshakes, openssl s_time -new, 1 client (handshakes/s)" ;;
     *) die "unknown row $1 (rows: $ALL_ROWS)" ;;
   esac
 }
 
-row_service() { case $1 in redis-*) echo redis ;; iperf3-*) echo iperf ;; http-*) echo http ;; esac; }
+row_service() { case $1 in tls-*) echo tls ;; redis-*) echo redis ;; iperf3-*) echo iperf ;; http-*) echo http ;; esac; }
 
-# redis_row ROW COL PORT SECS TEST PIPELINE KEEPALIVE. redis-benchmark counts requests, not seconds:
+# redis_row ROW COL PORT SECS TEST PIPELINE KEEPALIVE [TLS]. redis-benchmark counts requests, not seconds:
 # the request count comes from this cell's last rate (or a guess) so that a run lasts about SECS.
+# TLS=1: over TLS, verifying the bench CA and sending SNI bench.local.
 redis_row() {
-  local key=$1:$2 port=$3 secs=$4 test=$5 p=$6 k=$7 guess out
+  local key=$1:$2 port=$3 secs=$4 test=$5 p=$6 k=$7 tls=${8:-0} guess out
   guess=$(( p > 1 ? 400000 : (k == 1 ? 40000 : 8000) ))
+  ((tls == 0 || k == 1)) || guess=1000
   local n=$(( ${RATE[$key]:-$guess} * secs )); ((n >= 2000)) || n=2000
+  local tls_args=()
+  ((tls == 0)) || tls_args=(--tls --cacert "$WORK/tls/ca.pem" --sni bench.local)
   out=$(timeout $((secs * 6 + 30)) redis-benchmark -h 127.0.0.1 -p "$port" -t "$test" -P "$p" -c 50 \
-    -k "$k" -n "$n" --csv 2>&1) || { NOTE="redis-benchmark failed: $(tail -1 <<<"$out" | cut -c1-60)"; return 0; }
+    -k "$k" -n "$n" "${tls_args[@]}" --csv 2>&1) || { NOTE="redis-benchmark failed: $(tail -1 <<<"$out" | cut -c1-60)"; return 0; }
   RESULT=$(awk -F'"' -v t="${test^^}" '$2 == t { printf "%d", $4 }' <<<"$out")
   [[ -n $RESULT ]] && RATE[$key]=$RESULT || NOTE="no ${test^^} line in redis-benchmark output"
 }
@@ -270,6 +298,15 @@ wrk_row() {  # wrk_row PORT SECS: requests/s; flags non-2xx answers and socket e
   [[ -z $bad ]] || NOTE="${NOTE:+$NOTE; }$bad"
 }
 
+handshake_row() {  # handshake_row PORT SECS: full handshakes per second of one openssl s_time client
+  local out
+  out=$(timeout $(($2 + 30)) openssl s_time -connect "127.0.0.1:$1" -new -time "$2" -CAfile "$WORK/tls/ca.pem" \
+    -verify 1 2>&1 </dev/null) || { NOTE="openssl s_time failed: $(last_line <<<"$out")"; return 0; }
+  # "N connections in T real seconds, ..." is the wall-clock figure.
+  RESULT=$(awk '/connections in .* real seconds/ { printf "%d", $1 / $4 }' <<<"$out")
+  [[ -n $RESULT ]] || NOTE="no rate in s_time output: $(last_line <<<"$out")"
+}
+
 # wait_time_wait: connection-rate rows start with few TIME_WAIT sockets on our ports, so that no
 # column pays for the ports and hash chains the previous one left behind.
 wait_time_wait() {
@@ -291,7 +328,7 @@ measure() {
   [[ -z ${NA[$col:$svc]:-} ]] || { NOTE=${NA[$col:$svc]}; return 0; }
   [[ -n $port ]] || { NOTE="no $svc listener yet"; return 0; }
   for try in 1 2; do
-    [[ $row != *newconn* || $phase == warm-up ]] || wait_time_wait
+    [[ ($row != *newconn* && $row != tls-handshakes) || $phase == warm-up ]] || wait_time_wait
     RESULT="" NOTE=""
     case $row in
       redis-get-p16) redis_row "$row" "$col" "$port" "$secs" get 16 1 ;;
@@ -302,6 +339,9 @@ measure() {
       iperf3-1) iperf_row "$port" "$secs" 1 ;;
       iperf3-2) iperf_row "$port" "$secs" 2 ;;
       http-keepalive) wrk_row "$port" "$secs" ;;
+      tls-redis-get-p16) redis_row "$row" "$col" "$port" "$secs" get 16 1 1 ;;
+      tls-redis-get-newconn) redis_row "$row" "$col" "$port" "$secs" get 1 0 1 ;;
+      tls-handshakes) handshake_row "$port" "$secs" ;;
     esac
     [[ -z $RESULT ]] || return 0
     log "$row $col: ${NOTE:-no result}$( ((try == 2)) || echo ', retrying')"; sleep 2
@@ -373,15 +413,17 @@ main() {
   : >"$WORK/raw.tsv"; : >"$WORK/flags"
   trap cleanup EXIT; trap 'exit 130' INT; trap 'exit 143' TERM
   [[ -n ${PORT[archway:http]} ]] || NA[archway:http]="no http listener yet"
+  NA[direct:tls]="redis here has no TLS listener of its own"
 
   log "starting backends and proxies in $WORK"
+  make_certs
   start_redis; start_iperf3; start_page
   start_haproxy; start_nginx_proxy; start_archway
   for col in "${COLUMNS[@]}"; do log "$col: ${NA[$col]:-ready}"; done
   check_http
 
   local nrows tw=0; nrows=$(wc -w <<<"$ROWS")
-  [[ " $ROWS " != *" redis-get-newconn "* ]] || tw=$((ROUNDS * ${#COLUMNS[@]} * 60))   # TIME_WAIT waits
+  [[ " $ROWS " != *"newconn "* && " $ROWS " != *" tls-handshakes "* ]] || tw=$((ROUNDS * ${#COLUMNS[@]} * 60))   # TIME_WAIT waits
   log "warm-up ${WARMUP}s per row and column, then $ROUNDS round(s) of ${DURATION}s; about $(( (nrows * ${#COLUMNS[@]} * (WARMUP + ROUNDS * DURATION) * 12 / 10 + tw) / 60 + 1 )) min"
   for row in $ROWS; do   # equal warm-up (JIT, connection pools, caches) for every column
     for col in "${COLUMNS[@]}"; do measure "$row" "$col" "$WARMUP" warm-up; done

@@ -1,6 +1,7 @@
 package io.archway.health;
 
 import io.archway.core.bus.EventBusAddresses;
+import io.archway.core.config.CertificateConfig;
 import io.archway.core.config.GatewayConfig;
 import io.archway.core.config.PoolConfig;
 import io.archway.core.config.TargetConfig;
@@ -11,8 +12,9 @@ import io.archway.core.node.ConfigApplier;
 import io.archway.core.node.NodeContext;
 import io.archway.health.board.BoardWriter;
 import io.archway.health.metrics.PoolTargetGauges;
+import io.archway.health.probe.Check;
+import io.archway.health.probe.ProbeChecks;
 import io.archway.health.probe.TargetProbe;
-import io.archway.health.probe.TcpProbe;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -51,7 +53,7 @@ public final class HealthVerticle extends VerticleBase implements ConfigApplier 
   private NetClient client;
   private BoardWriter boardWriter;
   private PoolTargetGauges gauges;
-  private TcpProbe tcp;
+  private ProbeChecks checks;
   private long refreshTimer = -1;
   private volatile Context runningOn;
 
@@ -63,7 +65,7 @@ public final class HealthVerticle extends VerticleBase implements ConfigApplier 
   @Override
   public Future<?> start() {
     client = vertx.createNetClient(new NetClientOptions());
-    tcp = new TcpProbe(client);
+    checks = new ProbeChecks(client);
     gauges = new PoolTargetGauges(node.metrics().registry());
     boardWriter = new BoardWriter(board, node.nodeName(), node.health()::snapshot);
     // The board forgets a node that stops refreshing its entry, so a dead node's view drops out on its own.
@@ -120,7 +122,10 @@ public final class HealthVerticle extends VerticleBase implements ConfigApplier 
   private void applyHere(GatewayConfig config) {
     Map<String, Set<String>> probed = new LinkedHashMap<>();
     List<TargetProbe> started = new ArrayList<>();
+    Map<String, CertificateConfig> certificates = new HashMap<>();
+    config.certificates().forEach(c -> certificates.put(c.name(), c));
     for (PoolConfig pool : config.pools()) {
+      Check check = checks.forPool(pool, certificates);
       Map<String, TargetProbe> current = probes.computeIfAbsent(pool.name(), p -> new LinkedHashMap<>());
       Set<String> keep = new LinkedHashSet<>();
       int disabled = 0;
@@ -133,9 +138,9 @@ public final class HealthVerticle extends VerticleBase implements ConfigApplier 
         keep.add(address);
         TargetProbe probe = current.get(address);
         if (probe != null) {
-          probe.update(pool.probe());
+          probe.update(pool.probe(), check);
         } else {
-          probe = new TargetProbe(vertx, tcp, pool.name(), target.address(), pool.probe(), this::changed);
+          probe = new TargetProbe(vertx, check, pool.name(), target.address(), pool.probe(), this::changed);
           current.put(address, probe);
           node.health().set(pool.name(), address, TargetHealth.UNHEALTHY);
           started.add(probe);
@@ -151,6 +156,7 @@ public final class HealthVerticle extends VerticleBase implements ConfigApplier 
       return true;
     });
     disabledTargets.keySet().retainAll(probed.keySet());
+    checks.retain(probed.keySet());
     node.health().retain(probed);
     gauges.retain(probed.keySet());
     probed.keySet().forEach(this::count);

@@ -1,9 +1,11 @@
 package io.archway.proxy;
 
+import io.archway.core.config.CertificateConfig;
 import io.archway.core.config.GatewayConfig;
 import io.archway.core.config.ListenerConfig;
 import io.archway.core.config.ListenerProtocol;
 import io.archway.core.config.PoolConfig;
+import io.archway.core.config.PoolProtocol;
 import io.archway.core.node.ConfigApplier;
 import io.archway.core.node.NodeContext;
 import io.archway.proxy.accesslog.AccessLog;
@@ -12,6 +14,11 @@ import io.archway.proxy.listener.Listener;
 import io.archway.proxy.listener.ListenerServices;
 import io.archway.proxy.pool.Pool;
 import io.archway.proxy.relay.Termination;
+import io.archway.proxy.tls.BackendTls;
+import io.archway.proxy.tls.HandshakeLog;
+import io.archway.proxy.tls.PassthroughRoutes;
+import io.archway.proxy.tls.ServerTls;
+import io.archway.proxy.tls.TlsSetup;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -26,6 +33,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.logging.Logger;
 
 /**
  * The TCP proxy of a node. The launcher deploys one instance per event loop and applies every config
@@ -35,6 +43,10 @@ import java.util.function.Supplier;
 public final class ProxyVerticle extends VerticleBase implements ConfigApplier {
 
   public static final String ACCESS_LOG_DROPPED = "archway.accesslog.dropped";
+  /** How often the certificate files in use are compared with what was loaded (rotation). */
+  public static final long ROTATION_CHECK_MS = Long.getLong("archway.tls.rotationCheckMs", 2_000);
+
+  private static final Logger LOG = Logger.getLogger(ProxyVerticle.class.getName());
 
   private final NodeContext node;
   private final AccessLog accessLog;
@@ -45,6 +57,9 @@ public final class ProxyVerticle extends VerticleBase implements ConfigApplier {
   private final Map<String, Listener> stopping = new HashMap<>();
   /** The last listener stopped at each address: a new listener there waits until its socket is gone. */
   private final Map<String, Listener> stopped = new HashMap<>();
+  private final TlsSetup tls = new TlsSetup();
+  private GatewayConfig lastApplied;
+  private boolean checkingFiles;
   private ListenerServices services;
   private Future<Void> applying = Future.succeededFuture();
   private boolean shutDown;
@@ -73,6 +88,7 @@ public final class ProxyVerticle extends VerticleBase implements ConfigApplier {
             .register(registry);
       }
     }
+    vertx.setPeriodic(ROTATION_CHECK_MS, id -> checkCertificateFiles());
     return Future.succeededFuture();
   }
 
@@ -118,30 +134,40 @@ public final class ProxyVerticle extends VerticleBase implements ConfigApplier {
 
   private Future<Void> applyNow(GatewayConfig config) {
     if (shutDown) return Future.failedFuture("the proxy is shut down");
+    lastApplied = config;
     boolean logEnabled = config.accessLog().enabled();
+    List<String> problems = new ArrayList<>();
+    Map<String, CertificateConfig> certificates = new HashMap<>();
+    config.certificates().forEach(c -> certificates.put(c.name(), c));
     Map<String, Pool> nextPools = new HashMap<>();
     for (PoolConfig pc : config.pools()) {
       Pool current = pools.get(pc.name());
-      boolean same = current != null && current.config().equals(pc);
-      nextPools.put(pc.name(), same ? current : new Pool(pc, node.health(), services.registry()));
+      BackendTls backendTls = null;
+      if (pc.protocol() == PoolProtocol.TLS) {
+        try {
+          backendTls = tls.pool(pc, certificates);
+        } catch (Exception e) {
+          // The pool keeps its last good contexts, if it had any.
+          problems.add("pool '" + pc.name() + "': " + HandshakeLog.reason(e));
+          if (current != null) nextPools.put(pc.name(), current);
+          continue;
+        }
+      }
+      boolean same = current != null && current.config().equals(pc) && current.tls() == backendTls;
+      nextPools.put(pc.name(), same ? current : new Pool(pc, backendTls, node.health(), services.registry()));
     }
     pools.clear();
     pools.putAll(nextPools);
 
     stopped.values().removeIf(Listener::stoppedLongAgo);
-    Map<String, ListenerConfig> wanted = new LinkedHashMap<>();
-    List<String> problems = new ArrayList<>();
+    Map<String, Wanted> wanted = new LinkedHashMap<>();
     for (ListenerConfig listed : config.listeners()) {
       // --bind-host: several nodes on one machine each bind their own loopback address.
       ListenerConfig lc = config.node().bindHost().map(listed::withHost).orElse(listed);
-      if (lc.protocol() != ListenerProtocol.TCP) {
-        problems.add("listener '" + lc.name() + "': protocol " + lc.protocol().keyword() + " is not supported yet");
-      } else if (!pools.containsKey(lc.pool())) {
-        problems.add("listener '" + lc.name() + "': no pool named '" + lc.pool() + "'");
-      } else {
-        wanted.put(key(lc), lc);
-      }
+      Wanted w = wanted(lc, certificates, problems);
+      if (w != null) wanted.put(key(lc), w);
     }
+    tls.retain(wanted.keySet(), pools.keySet());
     for (Iterator<Map.Entry<String, Listener>> it = listeners.entrySet().iterator(); it.hasNext(); ) {
       Map.Entry<String, Listener> entry = it.next();
       if (!wanted.containsKey(entry.getKey())) {
@@ -150,12 +176,13 @@ public final class ProxyVerticle extends VerticleBase implements ConfigApplier {
       }
     }
     Map<String, Future<Void>> binds = new LinkedHashMap<>();
-    wanted.forEach((key, lc) -> {
+    wanted.forEach((key, w) -> {
       Listener existing = listeners.get(key);
+      Pool pool = pools.get(w.config().pool());
       if (existing != null) {
-        existing.update(lc, pools.get(lc.pool()), logEnabled);
-      } else {
-        Listener created = new Listener(services, lc, pools.get(lc.pool()), logEnabled);
+        if (!w.keep()) existing.update(w.config(), pool, logEnabled, w.tls(), w.routes());
+      } else if (!w.keep()) {
+        Listener created = new Listener(services, w.config(), pool, logEnabled, w.tls(), w.routes());
         listeners.put(key, created);
         binds.put(key, created.bind(stopped.remove(key)));
       }
@@ -169,6 +196,48 @@ public final class ProxyVerticle extends VerticleBase implements ConfigApplier {
       });
       return problems.isEmpty() ? Future.succeededFuture() : Future.failedFuture(String.join("; ", problems));
     }));
+  }
+
+  /** A listener to run, with its TLS; {@code keep}: leave the one running at its address as it is. */
+  private record Wanted(ListenerConfig config, ServerTls tls, PassthroughRoutes routes, boolean keep) {}
+
+  /** What to run for {@code lc}, or null (with a problem) when it cannot run. */
+  private Wanted wanted(ListenerConfig lc, Map<String, CertificateConfig> certificates, List<String> problems) {
+    if (lc.protocol() == ListenerProtocol.HTTP || lc.protocol() == ListenerProtocol.HTTPS) {
+      problems.add("listener '" + lc.name() + "': protocol " + lc.protocol().keyword() + " is not supported yet");
+      return null;
+    }
+    Pool pool = pools.get(lc.pool());
+    if (pool == null) {
+      problems.add("listener '" + lc.name() + "': no pool named '" + lc.pool() + "'");
+      return null;
+    }
+    if (lc.protocol() == ListenerProtocol.TLS_PASSTHROUGH) {
+      return new Wanted(lc, null, PassthroughRoutes.of(lc.sni(), pool, pools), false);
+    }
+    if (lc.protocol() != ListenerProtocol.TLS) return new Wanted(lc, null, null, false);
+    try {
+      return new Wanted(lc, tls.listener(key(lc), lc.tls().orElseThrow(), certificates), null, false);
+    } catch (Exception e) {
+      problems.add("listener '" + lc.name() + "': " + HandshakeLog.reason(e));
+      // A listener already running keeps its last good certificates rather than going away.
+      return listeners.containsKey(key(lc)) ? new Wanted(lc, null, null, true) : null;
+    }
+  }
+
+  /** Re-applies the last config when a certificate file in use changed on disk, reading files off the loop. */
+  private void checkCertificateFiles() {
+    if (checkingFiles || shutDown || lastApplied == null) return;
+    List<TlsSetup.Watched> watched = tls.watched();
+    if (watched.isEmpty()) return;
+    checkingFiles = true;
+    vertx.executeBlocking(() -> TlsSetup.changed(watched), false).onComplete(ar -> {
+      checkingFiles = false;
+      if (ar.succeeded() && ar.result() && !shutDown) {
+        LOG.info("certificate files changed on disk: reloading them for new handshakes");
+        apply(lastApplied).onFailure(e -> LOG.warning("certificate reload: " + e.getMessage()));
+      }
+    });
   }
 
   /** {@code drain} null: each listener's pool drain timeout. */

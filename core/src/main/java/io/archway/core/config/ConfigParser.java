@@ -1,11 +1,13 @@
 package io.archway.core.config;
 
+import io.archway.core.tls.CertificateCheck;
 import io.vertx.core.json.JsonObject;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -156,6 +158,7 @@ public final class ConfigParser {
   }
 
   private CertificateConfig certificate(ConfigReader r) {
+    int problemsBefore = problems.size();
     String name = name(r);
     Optional<String> cert = file(r, "cert");
     Optional<String> key = file(r, "key");
@@ -172,7 +175,12 @@ public final class ConfigParser {
       r.problem(r.has("cert") ? "key" : "cert", "is required with " + (r.has("cert") ? "cert" : "key"));
     }
     if (password.isPresent() && !p12) r.problem("password", "only applies to pkcs12");
-    return new CertificateConfig(name, cert, key, ca, pkcs12, password);
+    CertificateConfig entry = new CertificateConfig(name, cert, key, ca, pkcs12, password);
+    // Only an entry whose files are all there is read: one problem per cause, not a cascade.
+    if (problems.size() == problemsBefore) {
+      CertificateCheck.check(entry, Instant.now()).ifPresent(f -> r.problem(f.key(), f.message()));
+    }
+    return entry;
   }
 
   private PoolConfig pool(ConfigReader r) {
@@ -282,6 +290,12 @@ public final class ConfigParser {
       r.problem("minVersion", "'" + minVersion + "' is not one of TLSv1.2, TLSv1.3");
     }
     List<String> ciphers = r.strings("cipherSuites");
+    for (int i = 0; i < ciphers.size(); i++) {
+      if (!CipherSuites.known(ciphers.get(i))) {
+        problems.add(new Problem(r.at("cipherSuites") + "[" + i + "]", "'" + ciphers.get(i)
+            + "' is not a cipher suite this JVM knows (IANA names, such as TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256)"));
+      }
+    }
     ClientAuth clientAuth = r.keyword("clientAuth", ClientAuth.class, ClientAuth.NONE);
     Optional<String> clientCa = r.string("clientCa");
     if (clientAuth != ClientAuth.NONE && clientCa.isEmpty()) {

@@ -3,8 +3,8 @@ package io.archway.core.config;
 /** What a listener speaks to its clients. */
 public enum ListenerProtocol implements Keyword {
   TCP("tcp", true),
-  TLS("tls", false),
-  TLS_PASSTHROUGH("tls-passthrough", false),
+  TLS("tls", true),
+  TLS_PASSTHROUGH("tls-passthrough", true),
   HTTP("http", false),
   HTTPS("https", false);
 

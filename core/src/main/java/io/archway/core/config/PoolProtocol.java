@@ -3,7 +3,7 @@ package io.archway.core.config;
 /** What the gateway speaks to a pool's targets. */
 public enum PoolProtocol implements Keyword {
   TCP("tcp", true),
-  TLS("tls", false),
+  TLS("tls", true),
   HTTP("http", false),
   HTTPS("https", false);
 

@@ -3,7 +3,7 @@ package io.archway.core.config;
 /** How the health verticle checks a target. */
 public enum ProbeType implements Keyword {
   TCP("tcp", true),
-  TLS("tls", false),
+  TLS("tls", true),
   HTTP("http", false);
 
   private final String keyword;

@@ -21,7 +21,7 @@ public final class TargetProbe {
   }
 
   private final Vertx vertx;
-  private final TcpProbe tcp;
+  private Check check;
   private final String pool;
   private final HostPort target;
   private final Listener listener;
@@ -32,9 +32,9 @@ public final class TargetProbe {
   private boolean inFlight;
   private boolean stopped;
 
-  public TargetProbe(Vertx vertx, TcpProbe tcp, String pool, HostPort target, ProbeConfig config, Listener listener) {
+  public TargetProbe(Vertx vertx, Check check, String pool, HostPort target, ProbeConfig config, Listener listener) {
     this.vertx = vertx;
-    this.tcp = tcp;
+    this.check = check;
     this.pool = pool;
     this.target = target;
     this.config = config;
@@ -59,8 +59,12 @@ public final class TargetProbe {
     probe();
   }
 
-  /** Takes a pool's new probe settings; the target keeps its health and its current streak. */
-  public void update(ProbeConfig next) {
+  /**
+   * Takes a pool's new probe settings and check (from the next probe on); the target keeps its health
+   * and its current streak.
+   */
+  public void update(ProbeConfig next, Check nextCheck) {
+    check = nextCheck;
     if (next.equals(config)) return;
     config = next;
     tracker.thresholds(next.unhealthyThreshold(), next.healthyThreshold());
@@ -81,7 +85,7 @@ public final class TargetProbe {
     timer = -1;
     inFlight = true;
     startedNanos = System.nanoTime();
-    tcp.check(target, config.timeout()).onComplete(this::completed);
+    check.check(target, config.timeout()).onComplete(this::completed);
   }
 
   private void completed(AsyncResult<Void> result) {

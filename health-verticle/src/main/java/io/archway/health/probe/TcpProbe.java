@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /** One TCP connect probe: the target is up when it accepts a connection within the timeout. */
-public final class TcpProbe {
+public final class TcpProbe implements Check {
 
   private final NetClient client;
 
@@ -19,6 +19,7 @@ public final class TcpProbe {
   }
 
   /** Succeeds once {@code target} accepted a connection (closed right away); fails with the reason otherwise. */
+  @Override
   public Future<Void> check(HostPort target, Duration timeout) {
     long millis = Math.max(1, timeout.toMillis());
     Future<NetSocket> connect = client.connect(new ConnectOptions()

@@ -1,5 +1,6 @@
 package io.archway.proxy.accesslog;
 
+import io.archway.proxy.tls.TlsSession;
 import io.vertx.core.json.JsonObject;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -13,6 +14,7 @@ import java.time.format.DateTimeFormatter;
  *
  * @param acceptMillis when the client was accepted (epoch milliseconds), the {@code time} field
  * @param connectNanos accept to backend connected, -1 when never connected ({@code connectMs: null})
+ * @param tls the client's TLS, {@code null} for plain TCP (then the {@code tls} field is absent)
  */
 public record AccessLogEntry(
     long acceptMillis,
@@ -25,6 +27,7 @@ public record AccessLogEntry(
     long bytesOut,
     long connectNanos,
     long durationNanos,
+    TlsSession tls,
     String termination) {
 
   private static final DateTimeFormatter TIME =
@@ -32,7 +35,7 @@ public record AccessLogEntry(
 
   /** The contract's fields, in the contract's order; {@code tls} is absent for plain TCP. */
   public JsonObject toJson() {
-    return new JsonObject()
+    JsonObject json = new JsonObject()
         .put("time", TIME.format(Instant.ofEpochMilli(acceptMillis)))
         .put("node", node)
         .put("listener", listener)
@@ -42,8 +45,9 @@ public record AccessLogEntry(
         .put("bytesIn", bytesIn)
         .put("bytesOut", bytesOut)
         .put("connectMs", connectNanos < 0 ? null : millis(connectNanos))
-        .put("durationMs", millis(durationNanos))
-        .put("termination", termination);
+        .put("durationMs", millis(durationNanos));
+    if (tls != null) json.put("tls", tls.toJson());
+    return json.put("termination", termination);
   }
 
   private static double millis(long nanos) {

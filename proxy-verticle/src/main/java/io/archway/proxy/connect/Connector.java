@@ -3,6 +3,9 @@ package io.archway.proxy.connect;
 import io.archway.proxy.pool.Pool;
 import io.archway.proxy.pool.Target;
 import io.archway.proxy.relay.Termination;
+import io.archway.proxy.tls.BackendTls;
+import io.archway.proxy.tls.HandshakeLog;
+import io.netty.channel.Channel;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.internal.net.NetSocketInternal;
@@ -64,13 +67,32 @@ public final class Connector {
           .setPort(target.address().port())
           .setTimeout((int) Math.min(Integer.MAX_VALUE, pool.config().connectTimeout().toMillis()));
       client.connect(options).onComplete(ar -> {
-        if (ar.succeeded()) {
-          pool.connected(System.nanoTime() - start);
-          promise.complete(new Backend((NetSocketInternal) ar.result(), target));
-        } else {
+        if (ar.failed()) {
           target.connectFailed();
           next();
+          return;
         }
+        NetSocketInternal socket = (NetSocketInternal) ar.result();
+        BackendTls tls = pool.tls();
+        if (tls == null) {
+          pool.connected(System.nanoTime() - start);
+          promise.complete(new Backend(socket, target));
+          return;
+        }
+        // The handshake counts as part of the connect: its time, its timeout, and a retry when it fails.
+        Channel channel = socket.channelHandlerContext().channel();
+        long left = Math.max(1, pool.config().connectTimeout().toMillis() - (System.nanoTime() - start) / 1_000_000);
+        tls.handshake(channel, target.address().host(), target.address().port(), left).addListener(done -> {
+          if (done.isSuccess()) {
+            pool.connected(System.nanoTime() - start);
+            promise.complete(new Backend(socket, target));
+          } else {
+            HandshakeLog.targetFailed(pool.name(), target.key(), done.cause());
+            channel.close();
+            target.connectFailed();
+            next();
+          }
+        });
       });
     }
   }

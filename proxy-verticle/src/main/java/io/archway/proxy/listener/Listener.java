@@ -7,6 +7,11 @@ import io.archway.proxy.pool.Pool;
 import io.archway.proxy.relay.Relay;
 import io.archway.proxy.relay.RelayPolicy;
 import io.archway.proxy.relay.Termination;
+import io.archway.proxy.tls.ClientHelloRouter;
+import io.archway.proxy.tls.HandshakeLog;
+import io.archway.proxy.tls.PassthroughRoutes;
+import io.archway.proxy.tls.ServerTls;
+import io.archway.proxy.tls.TlsSession;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VertxException;
@@ -16,8 +21,8 @@ import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.Set;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -31,12 +36,17 @@ public final class Listener {
   /** How long a new listener waits for the socket an old one gave up at the same address. */
   private static final long RELEASE_WAIT_MS = 2_000;
   private static final long RETRY_MS = 10;
+  /** How long a passthrough client has to send its ClientHello (or its idle timeout, if shorter). */
+  static final long CLIENT_HELLO_TIMEOUT_MS = 10_000;
 
   private final ListenerServices services;
-  private final Set<Relay> relays = new HashSet<>();
+  /** Open relays, each with what its access log line needs beyond the relay's own counts. */
+  private final Map<Relay, Opened> relays = new HashMap<>();
   private NetServer server;
   private ListenerConfig config;
   private Pool pool;
+  private ServerTls tls;
+  private PassthroughRoutes routes;
   private ListenerMeters meters;
   private RelayPolicy policy;
   private boolean logEnabled;
@@ -45,9 +55,14 @@ public final class Listener {
   private Object socketOwnerAtStop;
   private long stopNanos;
 
-  public Listener(ListenerServices services, ListenerConfig config, Pool pool, boolean logEnabled) {
+  /**
+   * {@code tls}: how a TLS listener terminates ({@code null} otherwise); {@code routes}: where a
+   * passthrough listener sends each server name ({@code null} otherwise).
+   */
+  public Listener(ListenerServices services, ListenerConfig config, Pool pool, boolean logEnabled, ServerTls tls,
+      PassthroughRoutes routes) {
     this.services = services;
-    update(config, pool, logEnabled);
+    update(config, pool, logEnabled, tls, routes);
   }
 
   /**
@@ -82,10 +97,12 @@ public final class Listener {
   }
 
   /**
-   * Takes a new config for the same address: new connections get its name, pool and timeouts; open
-   * connections keep what they started with.
+   * Takes a new config for the same address: new connections get its name, pool, timeouts and
+   * certificates; open connections keep what they started with.
    */
-  public void update(ListenerConfig config, Pool pool, boolean logEnabled) {
+  public void update(ListenerConfig config, Pool pool, boolean logEnabled, ServerTls tls, PassthroughRoutes routes) {
+    this.tls = tls;
+    this.routes = routes;
     if (meters == null || !meters.listener().equals(config.name())) {
       meters = new ListenerMeters(services.registry(), config.name());
     }
@@ -94,10 +111,9 @@ public final class Listener {
     this.logEnabled = logEnabled;
     ListenerMeters m = meters;
     String listenerName = config.name();
-    String poolName = pool.name();
     long idle = Math.min(config.idleTimeout().toNanos(), pool.config().idleTimeout().toNanos());
     policy = new RelayPolicy(idle, config.halfCloseTimeout().toNanos(), m.bytesIn(), m.bytesOut(),
-        relay -> finished(relay, m, listenerName, poolName));
+        relay -> finished(relay, m, listenerName));
   }
 
   /** Stops accepting and drains for the pool's drain timeout; see {@link #stop(Termination, Duration)}. */
@@ -131,7 +147,7 @@ public final class Listener {
 
   /** Closes every connection of this listener now, also while it drains. */
   public void closeNow(Termination why) {
-    for (Relay relay : new ArrayList<>(relays)) relay.close(why);
+    for (Relay relay : new ArrayList<>(relays.keySet())) relay.close(why);
   }
 
   /** True when this listener stopped long enough ago that its socket is surely gone. */
@@ -146,12 +162,44 @@ public final class Listener {
   private void accept(NetSocket socket) {
     meters.accepted();
     Relay relay = Relay.accept((NetSocketInternal) socket, policy);
-    relays.add(relay);
+    relays.put(relay, new Opened(pool.name()));
     if (drained != null) {
       relay.reject(Termination.REJECTED, null);
       return;
     }
-    services.connector().connect(pool).onComplete(ar -> {
+    if (tls != null) {
+      handshake(relay, tls.install(relay.clientChannel()), pool, null);
+    } else if (routes != null) {
+      long timeout = Math.min(CLIENT_HELLO_TIMEOUT_MS, config.idleTimeout().toMillis());
+      handshake(relay, ClientHelloRouter.install(relay.clientChannel(), timeout), null, routes);
+    } else {
+      connect(relay, pool);
+    }
+  }
+
+  /** Connects once the client's TLS is settled: to {@code target}, or to the pool its SNI routes to. */
+  private void handshake(Relay relay, io.netty.util.concurrent.Future<TlsSession> settled, Pool target,
+      PassthroughRoutes by) {
+    String listenerName = config.name();
+    settled.addListener(done -> {
+      if (!done.isSuccess()) {
+        HandshakeLog.clientFailed(listenerName, relay.clientAddress(), done.cause());
+        relay.handshakeFailed();
+        return;
+      }
+      TlsSession session = settled.getNow();
+      Pool to = by == null ? target : by.pool(session.sni());
+      Opened opened = relays.get(relay);
+      if (opened != null) {
+        opened.tls = session;
+        opened.pool = to.name();
+      }
+      connect(relay, to);
+    });
+  }
+
+  private void connect(Relay relay, Pool to) {
+    services.connector().connect(to).onComplete(ar -> {
       if (ar.succeeded()) {
         relay.connected(ar.result().socket(), ar.result().target().key());
       } else if (ar.cause() instanceof ConnectFailure failure) {
@@ -162,13 +210,13 @@ public final class Listener {
     });
   }
 
-  private void finished(Relay relay, ListenerMeters m, String listenerName, String poolName) {
-    relays.remove(relay);
+  private void finished(Relay relay, ListenerMeters m, String listenerName) {
+    Opened opened = relays.remove(relay);
     m.finished(relay.termination());
     if (logEnabled) {
       services.accessLog().log(new AccessLogEntry(relay.acceptMillis(), services.node(), listenerName,
-          relay.clientAddress(), relay.target(), poolName, relay.bytesIn(), relay.bytesOut(),
-          relay.connectNanos(), relay.durationNanos(), relay.termination().keyword()));
+          relay.clientAddress(), relay.target(), opened.pool, relay.bytesIn(), relay.bytesOut(),
+          relay.connectNanos(), relay.durationNanos(), opened.tls, relay.termination().keyword()));
     }
     if (drained != null && relays.isEmpty()) drained.tryComplete();
   }
@@ -183,5 +231,15 @@ public final class Listener {
     String message = err.getMessage() == null ? err.getClass().getSimpleName() : err.getMessage();
     int at = message.indexOf("failed: ");
     return at >= 0 ? message.substring(at + "failed: ".length()) : message;
+  }
+
+  /** The pool a connection went to (a passthrough client's depends on its SNI) and its TLS, if any. */
+  private static final class Opened {
+    private String pool;
+    private TlsSession tls;
+
+    Opened(String pool) {
+      this.pool = pool;
+    }
   }
 }

@@ -39,7 +39,7 @@ public final class ListenerMeters {
     this.bytesIn = bytes("in", "Bytes read from clients");
     this.bytesOut = bytes("out", "Bytes relayed to clients");
     for (Termination t : Termination.values()) {
-      if (t.rejection() && t != Termination.TLS_FAILED) rejected(t);
+      if (t.rejection()) rejected(t);
     }
     // The verticles of a node register this gauge concurrently; the first one wins, the rest would warn.
     synchronized (registry) {
@@ -80,7 +80,7 @@ public final class ListenerMeters {
   private Counter rejected(Termination why) {
     return rejected.computeIfAbsent(why, t -> Counter.builder(MetricNames.LISTENER_REJECTED)
         .description("Client connections closed without being relayed")
-        .tags(MetricNames.TAG_LISTENER, listener, MetricNames.TAG_REASON, t.keyword())
+        .tags(MetricNames.TAG_LISTENER, listener, MetricNames.TAG_REASON, t.reason())
         .register(registry));
   }
 

@@ -6,6 +6,7 @@ import io.archway.core.health.HealthView;
 import io.archway.core.health.TargetHealth;
 import io.archway.core.metrics.MetricNames;
 import io.archway.proxy.balance.RoundRobin;
+import io.archway.proxy.tls.BackendTls;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -30,9 +31,12 @@ public final class Pool {
   private final Target[] targets;
   private final Timer connectTime;
   private final RoundRobin balance = new RoundRobin();
+  private final BackendTls tls;
 
-  public Pool(PoolConfig config, HealthView health, MeterRegistry registry) {
+  /** {@code tls}: how to re-encrypt to the targets, {@code null} for plain TCP. */
+  public Pool(PoolConfig config, BackendTls tls, HealthView health, MeterRegistry registry) {
     this.config = config;
+    this.tls = tls;
     this.health = health;
     List<TargetConfig> list = config.targets();
     this.targets = new Target[list.size()];
@@ -52,6 +56,11 @@ public final class Pool {
 
   public PoolConfig config() {
     return config;
+  }
+
+  /** How to re-encrypt to the targets; {@code null} for plain TCP. */
+  public BackendTls tls() {
+    return tls;
   }
 
   public String name() {

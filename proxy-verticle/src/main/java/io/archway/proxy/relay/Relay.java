@@ -68,6 +68,7 @@ public final class Relay {
     backendSide = RelaySide.install(this, false, policy.bytesOut(), vertx);
     clientSide.pair(backendSide);
     clientSide.forwardEarly();
+    EarlyBytes.release(backend);
     if (clientSide.inputShut()) backendSide.shutdownOutput(this::directionDone);
     clientSide.resume();
     lastActivity = System.nanoTime();
@@ -81,6 +82,20 @@ public final class Relay {
     if (!closing) {
       closing = true;
       termination = why;
+      client.close();
+    }
+    maybeFinish();
+  }
+
+  /**
+   * Closes a client whose TLS handshake (or passthrough ClientHello) did not complete. It was never
+   * relayed, so this is its termination whatever closed it first.
+   */
+  public void handshakeFailed() {
+    connecting = false;
+    termination = Termination.TLS_FAILED;
+    if (!closing) {
+      closing = true;
       client.close();
     }
     maybeFinish();
@@ -177,6 +192,11 @@ public final class Relay {
 
   private static Termination sideClosed(RelaySide side) {
     return side.isClient() ? Termination.CLIENT_CLOSE : Termination.BACKEND_CLOSE;
+  }
+
+  /** The client's channel, for the listener to put TLS in front of the relay. */
+  public Channel clientChannel() {
+    return client;
   }
 
   public Termination termination() {

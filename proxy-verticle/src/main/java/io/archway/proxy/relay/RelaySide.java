@@ -11,6 +11,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
 
@@ -165,7 +166,19 @@ final class RelaySide extends ChannelInboundHandlerAdapter {
   void shutdownOutput(Runnable done) {
     needsFlush = false;
     ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(written -> {
-      if (written.isSuccess() && channel instanceof DuplexChannel duplex) {
+      // TLS first says close_notify, so that the peer reads a clean end rather than a truncation.
+      SslHandler tls = written.isSuccess() ? channel.pipeline().get(SslHandler.class) : null;
+      if (tls != null) {
+        tls.closeOutbound().addListener(closed -> shutdownSocketOutput(closed.isSuccess(), done));
+      } else {
+        shutdownSocketOutput(written.isSuccess(), done);
+      }
+    });
+  }
+
+  private void shutdownSocketOutput(boolean written, Runnable done) {
+    {
+      if (written && channel instanceof DuplexChannel duplex) {
         duplex.shutdownOutput().addListener(shut -> {
           outputShut = true;
           done.run();
@@ -174,7 +187,7 @@ final class RelaySide extends ChannelInboundHandlerAdapter {
         outputShut = true;
         done.run();
       }
-    });
+    }
   }
 
   /** Closes this channel once what is already queued for it is written (the other side is gone). */

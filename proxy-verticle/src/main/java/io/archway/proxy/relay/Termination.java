@@ -16,7 +16,10 @@ public enum Termination {
   NO_TARGET("no_target", true),
   /** The listener was stopping when the client arrived. */
   REJECTED("rejected", true),
-  /** The TLS handshake with the client failed (TLS listeners, later). */
+  /**
+   * The client's TLS handshake failed, timed out or was abandoned; on a passthrough listener, the
+   * client sent no TLS ClientHello in time. Its rejection reason is {@code tls}.
+   */
   TLS_FAILED("tls_failed", true),
   /** The node shut down and the connection outlived the pool's drain timeout. */
   SHUTDOWN("shutdown", false);
@@ -31,6 +34,11 @@ public enum Termination {
 
   public String keyword() {
     return keyword;
+  }
+
+  /** The {@code reason} label of {@code archway_listener_rejected_total}: the keyword, but {@code tls} for TLS failures. */
+  public String reason() {
+    return this == TLS_FAILED ? "tls" : keyword;
   }
 
   /** True when the client was never relayed to a target: counted in {@code archway_listener_rejected_total}. */

@@ -49,6 +49,6 @@ class AccessLogTest {
 
   private static AccessLogEntry entry(int i) {
     return new AccessLogEntry(1_000 + i, "n", "l", new InetSocketAddress("10.0.0.1", 4000), "t:1", "p", i, 2L * i,
-        1_500_000, 20_000_000, "client_close");
+        1_500_000, 20_000_000, null, "client_close");
   }
 }

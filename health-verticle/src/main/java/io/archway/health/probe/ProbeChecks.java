@@ -1,0 +1,66 @@
+package io.archway.health.probe;
+
+import io.archway.core.config.CertificateConfig;
+import io.archway.core.config.PoolConfig;
+import io.archway.core.config.PoolProtocol;
+import io.archway.core.config.PoolTlsConfig;
+import io.archway.core.config.ProbeType;
+import io.archway.core.tls.TlsContexts;
+import io.netty.handler.ssl.SslContext;
+import io.vertx.core.Future;
+import io.vertx.core.net.NetClient;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The check each pool's probes run: a TCP connect, or a TLS handshake. A TLS pool's probe uses the
+ * pool's own TLS settings; a TCP pool's (such as one behind a passthrough listener) only checks that the
+ * target completes a handshake, trusting any certificate. TLS contexts are kept per pool until its
+ * settings change. Confined to the health verticle's context.
+ */
+public final class ProbeChecks {
+
+  private record Built(Object settings, Check check) {}
+
+  private final NetClient client;
+  private final TcpProbe tcp;
+  private final Map<String, Built> tls = new HashMap<>();
+
+  public ProbeChecks(NetClient client) {
+    this.client = client;
+    this.tcp = new TcpProbe(client);
+  }
+
+  public Check forPool(PoolConfig pool, Map<String, CertificateConfig> certificates) {
+    if (pool.probe().type() != ProbeType.TLS) return tcp;
+    boolean tlsPool = pool.protocol() == PoolProtocol.TLS;
+    PoolTlsConfig settings = pool.tls().orElseGet(PoolTlsConfig::defaults);
+    List<CertificateConfig> used = new ArrayList<>();
+    if (tlsPool) {
+      settings.trustCa().map(certificates::get).filter(Objects::nonNull).ifPresent(used::add);
+      settings.certificate().map(certificates::get).filter(Objects::nonNull).ifPresent(used::add);
+    }
+    Object key = List.of(tlsPool, settings, used);
+    Built built = tls.get(pool.name());
+    if (built != null && built.settings().equals(key)) return built.check();
+    Check check;
+    try {
+      SslContext context = tlsPool ? TlsContexts.pool(settings, certificates) : TlsContexts.anyServer();
+      check = new TlsProbe(client, context, tlsPool ? settings.sni() : Optional.empty());
+    } catch (Exception e) {
+      String reason = "cannot build the TLS probe of pool '" + pool.name() + "': " + e.getMessage();
+      check = (target, timeout) -> Future.failedFuture(reason);
+    }
+    tls.put(pool.name(), new Built(key, check));
+    return check;
+  }
+
+  public void retain(Set<String> pools) {
+    tls.keySet().retainAll(pools);
+  }
+}

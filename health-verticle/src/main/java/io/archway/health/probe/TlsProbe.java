@@ -1,0 +1,67 @@
+package io.archway.health.probe;
+
+import io.archway.core.config.HostPort;
+import io.netty.channel.Channel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.internal.net.NetSocketInternal;
+import io.vertx.core.net.ConnectOptions;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetSocket;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A TLS probe: the target is up when it completes a TLS handshake within the timeout, with the same
+ * trust, server name, host name check and client certificate the proxy uses for the pool.
+ */
+public final class TlsProbe implements Check {
+
+  private final NetClient client;
+  private final SslContext context;
+  private final Optional<String> sni;
+
+  /** {@code sni}: the name to send and verify; empty: each target's host. */
+  public TlsProbe(NetClient client, SslContext context, Optional<String> sni) {
+    this.client = client;
+    this.context = context;
+    this.sni = sni;
+  }
+
+  @Override
+  public Future<Void> check(HostPort target, Duration timeout) {
+    long millis = Math.max(1, timeout.toMillis());
+    long start = System.nanoTime();
+    Future<NetSocket> connect = client.connect(new ConnectOptions()
+        .setHost(target.host())
+        .setPort(target.port())
+        .setTimeout((int) Math.min(Integer.MAX_VALUE, millis)));
+    Future<Void> handshake = connect.compose(socket -> {
+      Channel channel = ((NetSocketInternal) socket).channelHandlerContext().channel();
+      SslHandler tls = context.newHandler(channel.alloc(), sni.orElse(target.host()), target.port());
+      tls.setHandshakeTimeoutMillis(Math.max(1, millis - (System.nanoTime() - start) / 1_000_000));
+      channel.pipeline().addFirst("archway-probe-tls", tls);
+      Promise<Void> done = Promise.promise();
+      tls.handshakeFuture().addListener(f -> {
+        // Closing says close_notify first: a polite end for a probe the target just served.
+        channel.close();
+        if (f.isSuccess()) {
+          done.tryComplete();
+        } else {
+          Throwable cause = f.cause();
+          while (cause.getCause() != null && cause.getMessage() == null) cause = cause.getCause();
+          done.tryFail("TLS handshake failed: " + cause.getMessage());
+        }
+      });
+      return done.future();
+    });
+    // A connection that completes after the timeout fired must still be closed, not leaked.
+    connect.onSuccess(socket -> handshake.onComplete(ar -> socket.close()));
+    return handshake.timeout(millis, TimeUnit.MILLISECONDS).recover(e -> Future.failedFuture(
+        e instanceof TimeoutException ? new TimeoutException("no TLS handshake within " + millis + "ms") : e));
+  }
+}

@@ -1,0 +1,207 @@
+package io.archway.proxy.tls;
+
+import static io.archway.proxy.testing.Configs.listener;
+import static io.archway.proxy.testing.Configs.pool;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.archway.core.metrics.MetricNames;
+import io.archway.core.testing.Ports;
+import io.archway.core.testing.TestPki;
+import io.archway.core.testing.TestPki.Issued;
+import io.archway.core.testing.TestPki.KeyFormat;
+import io.archway.proxy.testing.Gateway;
+import io.archway.proxy.testing.LeakCheck;
+import io.archway.proxy.testing.Streams;
+import io.archway.proxy.testing.TcpBackend;
+import io.archway.proxy.testing.TlsClients;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSocket;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+@ExtendWith(LeakCheck.class)
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class TlsTerminationTest {
+
+  static TestPki pki;
+  static Issued web;
+  static Issued api;
+  @TempDir Path dir;
+  private final int port = Ports.free();
+  private TcpBackend backend;
+  private Gateway gateway;
+
+  static java.util.List<String> engines() {
+    return Engines.all();
+  }
+
+  @BeforeAll
+  static void pki() throws Exception {
+    pki = TestPki.create("test-ca");
+    web = pki.issue("web.example.com");
+    api = pki.issueEc("exact.example.com", "*.api.example.com");
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    Engines.reset();
+    if (gateway != null) gateway.close();
+    if (backend != null) backend.close();
+  }
+
+  private void start(String engine, JsonObject tls) throws Exception {
+    Engines.use(engine);
+    backend = TcpBackend.banner("hi\n");
+    gateway = Gateway.start();
+    gateway.healthy("p", backend.address());
+    TestPki.write(web, dir.resolve("web.pem"), dir.resolve("web-key.pem"), KeyFormat.TRADITIONAL);
+    TestPki.write(api, dir.resolve("api.pem"), dir.resolve("api-key.pem"), KeyFormat.PKCS8);
+    pki.writeCa(dir.resolve("ca.pem"));
+    gateway.apply(new JsonObject()
+        .put("certificates", new JsonArray()
+            .add(new JsonObject().put("name", "web").put("cert", dir.resolve("web.pem").toString())
+                .put("key", dir.resolve("web-key.pem").toString()))
+            .add(new JsonObject().put("name", "api").put("cert", dir.resolve("api.pem").toString())
+                .put("key", dir.resolve("api-key.pem").toString()))
+            .add(new JsonObject().put("name", "clients").put("ca", dir.resolve("ca.pem").toString())))
+        .put("listeners", new JsonArray().add(listener("s", port, "p").put("protocol", "tls").put("tls", tls)))
+        .put("pools", new JsonArray().add(pool("p", backend.address()))));
+  }
+
+  private static JsonObject tls(String... certificates) {
+    return new JsonObject().put("certificates", new JsonArray(java.util.List.of((Object[]) certificates)));
+  }
+
+  @ParameterizedTest(name = "engine {0}")
+  @MethodSource("engines")
+  void terminatesTlsAndRelaysPlaintextWithTheSessionInTheAccessLog(String engine) throws Exception {
+    start(engine, tls("web", "api"));
+    SSLContext ctx = TlsClients.context(pki.ca(), null);
+    try (SSLSocket client = TlsClients.connect(ctx, port, "web.example.com")) {
+      Streams.write(client.getOutputStream(), "abc");
+      assertThat(Streams.read(client.getInputStream(), 6)).isEqualTo("hi\nabc");
+    }
+    JsonObject line = gateway.awaitAccessLine("client_close");
+    assertThat(line.getJsonObject("tls").getString("protocol")).isEqualTo("TLSv1.3");
+    assertThat(line.getJsonObject("tls").getString("cipher")).startsWith("TLS_");
+    assertThat(line.getJsonObject("tls").getString("sni")).isEqualTo("web.example.com");
+    assertThat(line.getLong("bytesIn")).isEqualTo(3);
+    assertThat(line.getLong("bytesOut")).isEqualTo(6);
+  }
+
+  @ParameterizedTest(name = "engine {0}")
+  @MethodSource("engines")
+  void theServerNameChoosesTheCertificateAndTheFirstIsTheDefault(String engine) throws Exception {
+    start(engine, tls("web", "api"));
+    SSLContext ctx = TlsClients.context(pki.ca(), null);
+    assertThat(subjectFor(ctx, "x.api.example.com")).isEqualTo("CN=exact.example.com");
+    assertThat(subjectFor(ctx, "exact.example.com")).isEqualTo("CN=exact.example.com");
+    assertThat(subjectFor(ctx, "web.example.com")).isEqualTo("CN=web.example.com");
+    // Unknown names and no name at all get the first certificate (the client then refuses it).
+    assertThatThrownBy(() -> subjectFor(ctx, "a.b.api.example.com")).isInstanceOf(SSLException.class);
+    assertThat(subjectNoCheck("unknown.example.org")).isEqualTo("CN=web.example.com");
+    assertThat(subjectNoCheck(null)).isEqualTo("CN=web.example.com");
+  }
+
+  @ParameterizedTest(name = "engine {0}")
+  @MethodSource("engines")
+  void failedHandshakesAreClosedCountedAndNeverRelayed(String engine) throws Exception {
+    start(engine, tls("web").put("minVersion", "TLSv1.3"));
+    try (Socket plain = Streams.connect(port)) {
+      Streams.write(plain.getOutputStream(), "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+      assertThat(Streams.closedByPeer(plain)).isTrue();
+    }
+    SSLContext ctx = TlsClients.context(pki.ca(), null);
+    assertThatThrownBy(() -> TlsClients.connect(ctx, port, "web.example.com", "TLSv1.2").close())
+        .isInstanceOf(SSLException.class);
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() ->
+        gateway.counter(MetricNames.LISTENER_REJECTED, "listener", "s", "reason", "tls") == 2);
+    assertThat(gateway.accessLog()).extracting(l -> l.getString("termination")).containsOnly("tls_failed");
+    assertThat(backend.connections()).isZero();
+  }
+
+  @ParameterizedTest(name = "engine {0}")
+  @MethodSource("engines")
+  void aSilentClientIsClosedAtTheHandshakeTimeout(String engine) throws Exception {
+    start(engine, tls("web").put("handshakeTimeout", "300ms"));
+    long start = System.nanoTime();
+    try (Socket silent = Streams.connect(port)) {
+      assertThat(Streams.closedByPeer(silent)).isTrue();
+    }
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(250), Duration.ofSeconds(5));
+    assertThat(gateway.awaitAccessLine("tls_failed").getString("target")).isNull();
+  }
+
+  @ParameterizedTest(name = "engine {0}")
+  @MethodSource("engines")
+  void requiredClientCertificatesAreCheckedAndTheSubjectLogged(String engine) throws Exception {
+    start(engine, tls("web").put("clientAuth", "required").put("clientCa", "clients"));
+    Issued client = pki.issue("client-1");
+    try (SSLSocket s = TlsClients.connect(TlsClients.context(pki.ca(), client), port, "web.example.com")) {
+      assertThat(Streams.read(s.getInputStream(), 3)).isEqualTo("hi\n");
+    }
+    assertThat(gateway.awaitAccessLine("client_close").getJsonObject("tls").getString("clientSubject"))
+        .isEqualTo("CN=client-1");
+    TestPki stranger = TestPki.create("other-ca");
+    for (Issued who : new Issued[] {null, stranger.issue("client-2")}) {
+      assertThatThrownBy(() -> {
+        try (SSLSocket s = TlsClients.connect(TlsClients.context(pki.ca(), who), port, "web.example.com")) {
+          // TLS 1.3 reports a refused client certificate at the first read.
+          s.getInputStream().read();
+        }
+      }).isInstanceOf(java.io.IOException.class);
+    }
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() ->
+        gateway.counter(MetricNames.LISTENER_REJECTED, "listener", "s", "reason", "tls") == 2);
+    assertThat(backend.connections()).isEqualTo(1);
+  }
+
+  @ParameterizedTest(name = "engine {0}")
+  @MethodSource("engines")
+  void optionalClientCertificatesLetAClientWithoutOneIn(String engine) throws Exception {
+    start(engine, tls("web").put("clientAuth", "optional").put("clientCa", "clients"));
+    try (SSLSocket s = TlsClients.connect(TlsClients.context(pki.ca(), null), port, "web.example.com")) {
+      assertThat(Streams.read(s.getInputStream(), 3)).isEqualTo("hi\n");
+    }
+    assertThat(gateway.awaitAccessLine("client_close").getJsonObject("tls").containsKey("clientSubject")).isFalse();
+  }
+
+  private String subjectFor(SSLContext trusting, String sni) throws Exception {
+    // A fresh context each time: a resumed session would replay the certificate of an earlier name.
+    SSLContext ctx = TlsClients.context(pki.ca(), null);
+    try (SSLSocket s = TlsClients.connect(ctx, port, sni)) {
+      // The JDK checks the name only for HTTPS endpoint identification: do it here.
+      javax.net.ssl.SSLParameters p = s.getSSLParameters();
+      String subject = TlsClients.peer(s).getSubjectX500Principal().getName();
+      if (!io.archway.core.tls.ServerNames.of(TlsClients.peer(s)).stream().anyMatch(n -> matches(n, sni))) {
+        throw new SSLException("certificate " + subject + " is not for " + sni + " (" + p + ")");
+      }
+      return subject;
+    }
+  }
+
+  private String subjectNoCheck(String sni) throws Exception {
+    try (SSLSocket s = TlsClients.connect(TlsClients.context(pki.ca(), null), port, sni)) {
+      return TlsClients.peer(s).getSubjectX500Principal().getName();
+    }
+  }
+
+  private static boolean matches(String pattern, String name) {
+    if (pattern.equals(name)) return true;
+    return pattern.startsWith("*.") && name.indexOf('.') > 0 && name.substring(name.indexOf('.')).equals(pattern.substring(1));
+  }
+}
