@@ -1,7 +1,9 @@
 package io.archway.launcher.cli;
 
+import io.archway.core.config.ClusterJoin;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,12 +17,14 @@ import java.util.Optional;
 public record CommandLine(String command, Map<String, String> options, Optional<String> file) {
 
   /** Options of {@code run} and {@code demo}, by name without dashes. */
-  public static final List<String> OPTIONS =
-      List.of("config", "node-name", "bind-host", "admin-port", "cluster-members", "cluster-port", "state-dir");
+  public static final List<String> OPTIONS = List.of("config", "node-name", "bind-host", "admin-port",
+      "cluster-join", "cluster-members", "cluster-service-dns", "cluster-host", "cluster-port", "state-dir");
 
   public static final String USAGE = """
       usage: archway run [--config FILE] [--node-name NAME] [--bind-host IP] [--admin-port PORT]
-                         [--cluster-members H:P,...] [--cluster-port PORT] [--state-dir DIR]
+                         [--cluster-join tcp-ip|kubernetes] [--cluster-members H:P,...]
+                         [--cluster-service-dns NAME] [--cluster-host IP] [--cluster-port PORT]
+                         [--state-dir DIR]
              archway demo [same options as run]
              archway validate FILE
       Each option can also be set by an environment variable: --admin-port by ARCHWAY_ADMIN_PORT, ...""";
@@ -61,6 +65,7 @@ public record CommandLine(String command, Map<String, String> options, Optional<
     for (String port : List.of("admin-port", "cluster-port")) {
       if (options.containsKey(port)) checkPort(port, options.get(port));
     }
+    if (options.containsKey("cluster-join")) checkJoin(options.get("cluster-join"));
     return new CommandLine(command, options, Optional.empty());
   }
 
@@ -72,6 +77,11 @@ public record CommandLine(String command, Map<String, String> options, Optional<
       // fall through to the message
     }
     throw new UsageException("--" + name + ": '" + value + "' is not a port (1-65535)");
+  }
+
+  private static void checkJoin(String value) {
+    if (Arrays.stream(ClusterJoin.values()).anyMatch(j -> j.keyword().equals(value))) return;
+    throw new UsageException("--cluster-join: '" + value + "' is not one of tcp-ip, kubernetes");
   }
 
   /**
@@ -92,7 +102,10 @@ public record CommandLine(String command, Map<String, String> options, Optional<
     put(doc, "node", "name", options.get("node-name"));
     put(doc, "node", "bindHost", options.get("bind-host"));
     put(doc, "admin", "port", options.containsKey("admin-port") ? Integer.parseInt(options.get("admin-port")) : null);
+    put(doc, "cluster", "join", options.get("cluster-join"));
     put(doc, "cluster", "members", options.get("cluster-members"));
+    put(doc, "cluster", "serviceDns", options.get("cluster-service-dns"));
+    put(doc, "cluster", "host", options.get("cluster-host"));
     put(doc, "cluster", "port",
         options.containsKey("cluster-port") ? Integer.parseInt(options.get("cluster-port")) : null);
     // An option's path is the operator's, relative to where they ran the command, not to the config file.

@@ -3,6 +3,7 @@ package io.archway.launcher.node;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
+import io.archway.core.config.ClusterJoin;
 import io.archway.core.config.HostPort;
 import io.archway.core.config.NodeConfig;
 import io.archway.core.metrics.GatewayMetrics;
@@ -14,17 +15,24 @@ import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 
 /**
- * Builds a node's clustered Vert.x: Hazelcast joins over TCP-IP only (never multicast); without
- * members it is a one-node cluster on loopback.
+ * Builds a node's clustered Vert.x. Hazelcast joins over TCP-IP (the listed members; without any, a
+ * one-node cluster on loopback) or by the DNS name of a Kubernetes headless Service; never multicast.
  */
 final class ClusterFactory {
 
   private ClusterFactory() {}
 
   static Future<Vertx> start(NodeConfig node, GatewayMetrics metrics) {
-    String host = node.bindHost().orElse("127.0.0.1");
+    String host;
+    try {
+      host = clusterHost(node);
+    } catch (IllegalStateException e) {
+      return Future.failedFuture(e);
+    }
     HazelcastClusterManager manager = new HazelcastClusterManager(hazelcast(node, host));
     MicrometerMetricsOptions metricsOptions = new MicrometerMetricsOptions()
         .setEnabled(true)
@@ -58,13 +66,27 @@ final class ClusterFactory {
     // interface matching cannot find them: name the local address outright instead.
     config.setProperty("hazelcast.local.localAddress", host);
     // A lone node need not wait for peers that will never come; joiners still find the cluster.
-    config.setProperty("hazelcast.wait.seconds.before.join", node.clusterMembers().isEmpty() ? "0" : "1");
+    boolean alone = node.clusterJoin() == ClusterJoin.TCP_IP && node.clusterMembers().isEmpty();
+    config.setProperty("hazelcast.wait.seconds.before.join", alone ? "0" : "1");
     config.setProperty("hazelcast.max.no.heartbeat.seconds", "10");
     NetworkConfig network = config.getNetworkConfig();
     network.setPort(node.clusterPort()).setPortAutoIncrement(false);
     JoinConfig join = network.getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
+    if (node.clusterJoin() == ClusterJoin.KUBERNETES) {
+      // Pods of one Deployment started together may each find no peer yet and form clusters of their
+      // own; Hazelcast's split-brain handler merges them. Look for that every 30 s instead of 5 min.
+      config.setProperty("hazelcast.merge.first.run.delay.seconds", "30");
+      config.setProperty("hazelcast.merge.next.run.delay.seconds", "30");
+      join.getTcpIpConfig().setEnabled(false);
+      // DNS lookup mode: peers are the A records of the headless Service, all on this node's port.
+      // It reads neither the Kubernetes API nor a service account token, so it needs no RBAC.
+      join.getKubernetesConfig().setEnabled(true)
+          .setProperty("service-dns", node.clusterServiceDns().orElseThrow())
+          .setProperty("service-port", String.valueOf(node.clusterPort()));
+      return config;
+    }
     join.getTcpIpConfig().setEnabled(true);
     if (node.clusterMembers().isEmpty()) {
       join.getTcpIpConfig().addMember(host + ":" + node.clusterPort());
@@ -72,5 +94,24 @@ final class ClusterFactory {
       node.clusterMembers().forEach(m -> join.getTcpIpConfig().addMember(HostPort.parse(m).toString()));
     }
     return config;
+  }
+
+  /**
+   * The address Hazelcast and the event bus bind and announce: {@code cluster.host}, else
+   * {@code node.bindHost}; else loopback for TCP-IP, and this machine's address for Kubernetes, where
+   * peers must reach it (a pod's host name resolves to its pod IP).
+   */
+  static String clusterHost(NodeConfig node) {
+    if (node.clusterHost().isPresent()) return node.clusterHost().get();
+    if (node.bindHost().isPresent()) return node.bindHost().get();
+    if (node.clusterJoin() == ClusterJoin.TCP_IP) return "127.0.0.1";
+    try {
+      InetAddress local = InetAddress.getLocalHost();
+      if (!local.isLoopbackAddress()) return local.getHostAddress();
+    } catch (UnknownHostException e) {
+      // fall through to the message
+    }
+    throw new IllegalStateException("cluster.host is not set and this machine's host name does not resolve to an "
+        + "address that peers can reach; set --cluster-host or ARCHWAY_CLUSTER_HOST (in a pod: status.podIP)");
   }
 }

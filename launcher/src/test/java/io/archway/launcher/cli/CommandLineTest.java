@@ -32,4 +32,17 @@ class CommandLineTest {
     assertThatThrownBy(() -> CommandLine.parse(new String[] {"run", "--config"}, Map.of()))
         .hasMessage("--config needs a value");
   }
+
+  @Test
+  void clusterJoinOptionsFollowTheEnvironmentPattern() {
+    CommandLine cli = CommandLine.parse(new String[] {"run", "--cluster-host", "10.1.2.3"},
+        Map.of("ARCHWAY_CLUSTER_JOIN", "kubernetes",
+            "ARCHWAY_CLUSTER_SERVICE_DNS", "archway-hazelcast.archway.svc.cluster.local",
+            "ARCHWAY_CLUSTER_HOST", "10.9.9.9"));
+    JsonObject doc = cli.applyTo(new JsonObject().put("cluster", new JsonObject().put("port", 5701)));
+    assertThat(doc.getJsonObject("cluster")).isEqualTo(new JsonObject().put("port", 5701).put("join", "kubernetes")
+        .put("serviceDns", "archway-hazelcast.archway.svc.cluster.local").put("host", "10.1.2.3"));
+    assertThatThrownBy(() -> CommandLine.parse(new String[] {"run"}, Map.of("ARCHWAY_CLUSTER_JOIN", "dns")))
+        .hasMessage("--cluster-join: 'dns' is not one of tcp-ip, kubernetes");
+  }
 }
