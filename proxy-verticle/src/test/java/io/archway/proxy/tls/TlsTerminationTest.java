@@ -204,4 +204,57 @@ class TlsTerminationTest {
     if (pattern.equals(name)) return true;
     return pattern.startsWith("*.") && name.indexOf('.') > 0 && name.substring(name.indexOf('.')).equals(pattern.substring(1));
   }
+
+  @ParameterizedTest(name = "engine {0}")
+  @MethodSource("engines")
+  void megabytesEachWayArriveIntactThroughTls(String engine) throws Exception {
+    start(engine, tls("web"));
+    long size = 8L * 1024 * 1024;
+    try (SSLSocket client = TlsClients.connect(TlsClients.context(pki.ca(), null), port, "web.example.com")) {
+      assertThat(Streams.read(client.getInputStream(), 3)).isEqualTo("hi\n");
+      java.util.concurrent.CompletableFuture<String> sent = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+        try {
+          return Streams.sendRandom(client.getOutputStream(), 7, size);
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+      byte[] buf = new byte[64 * 1024];
+      long got = 0;
+      while (got < size) {
+        int n = client.getInputStream().read(buf, 0, (int) Math.min(buf.length, size - got));
+        assertThat(n).isPositive();
+        sha.update(buf, 0, n);
+        got += n;
+      }
+      assertThat(java.util.HexFormat.of().formatHex(sha.digest())).isEqualTo(sent.get(30, TimeUnit.SECONDS));
+    }
+  }
+
+  @ParameterizedTest(name = "engine {0}")
+  @MethodSource("engines")
+  void aTargetThatClosesEndsTheClientsStreamCleanly(String engine) throws Exception {
+    Engines.use(engine);
+    try (TcpBackend closing = TcpBackend.start(socket -> {
+      Streams.write(socket.getOutputStream(), "bye\n");
+      socket.shutdownOutput();
+      socket.getInputStream().read();
+    })) {
+      start(engine, tls("web"));
+      gateway.healthy("p2", closing.address());
+      gateway.apply(new JsonObject()
+          .put("certificates", new JsonArray().add(new JsonObject().put("name", "web")
+              .put("cert", dir.resolve("web.pem").toString()).put("key", dir.resolve("web-key.pem").toString())))
+          .put("listeners", new JsonArray().add(listener("s", port, "p2").put("protocol", "tls").put("tls", tls("web"))))
+          .put("pools", new JsonArray().add(pool("p2", closing.address()))));
+      try (SSLSocket client = TlsClients.connect(TlsClients.context(pki.ca(), null), port, "web.example.com")) {
+        assertThat(Streams.read(client.getInputStream(), 4)).isEqualTo("bye\n");
+        // close_notify, then the end of the stream: no truncation error.
+        assertThat(client.getInputStream().read()).isEqualTo(-1);
+      }
+      assertThat(gateway.awaitAccessLine(l -> "p2".equals(l.getString("pool"))).getString("termination"))
+          .isEqualTo("backend_close");
+    }
+  }
 }
