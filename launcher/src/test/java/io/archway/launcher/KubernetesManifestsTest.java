@@ -179,9 +179,7 @@ class KubernetesManifestsTest {
       VolumeMount mount = container.getVolumeMounts().stream()
           .filter(m -> configPath.startsWith(m.getMountPath() + "/")).findFirst()
           .orElseThrow(() -> new AssertionError(configPath + " is on no volume mount"));
-      Volume volume = volume(mount.getName());
-      assertThat(volume.getConfigMap()).as("volume " + volume.getName()).isNotNull();
-      ConfigMap map = named(ConfigMap.class, volume.getConfigMap().getName());
+      ConfigMap map = named(ConfigMap.class, configMapName(volume(mount.getName())));
       String key = configPath.substring(mount.getMountPath().length() + 1);
       assertThat(map.getData()).containsKey(key);
       Path file = Files.createDirectories(dir.resolve(deployment.getMetadata().getName() + "-" + objects.size()))
@@ -194,6 +192,15 @@ class KubernetesManifestsTest {
       return pod.getVolumes().stream().filter(v -> v.getName().equals(name)).findFirst()
           .orElseThrow(() -> new AssertionError("no volume " + name));
     }
+  }
+
+  /** The ConfigMap behind a volume: a configMap volume, or the configMap source of a projected one. */
+  private static String configMapName(Volume volume) {
+    if (volume.getConfigMap() != null) return volume.getConfigMap().getName();
+    assertThat(volume.getProjected()).as("volume " + volume.getName() + " holds a ConfigMap").isNotNull();
+    return volume.getProjected().getSources().stream().filter(s -> s.getConfigMap() != null)
+        .map(s -> s.getConfigMap().getName()).findFirst()
+        .orElseThrow(() -> new AssertionError("volume " + volume.getName() + " holds no ConfigMap"));
   }
 
   private static String secretValue(Secret secret, String key) {
@@ -465,6 +472,10 @@ class KubernetesManifestsTest {
     ConfigMap generated = theirs.stream().filter(ConfigMap.class::isInstance).map(ConfigMap.class::cast)
         .findFirst().orElseThrow();
     assertThat(generated.getData()).isEqualTo(ours.only(ConfigMap.class).getData());
+    // kustomize renamed the ConfigMap (content hash) and the pod's volume follows the new name.
+    assertThat(deployment.getSpec().getTemplate().getSpec().getVolumes().stream()
+        .filter(v -> v.getConfigMap() != null || v.getProjected() != null).map(KubernetesManifestsTest::configMapName))
+        .containsExactly(generated.getMetadata().getName());
   }
 
   /** Kind/namespace/name of each object, without the content hash kustomize gives generated names. */
