@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** A real {@code archway} process for tests: same main class and JVM flags as bin/archway. */
@@ -28,6 +29,12 @@ final class NodeProcess implements AutoCloseable {
   }
 
   static NodeProcess start(Path workDir, String... args) throws IOException {
+    return start(workDir, List.of(), Map.of(), args);
+  }
+
+  /** As {@link #start(Path, String...)} with extra JVM flags and environment variables. */
+  static NodeProcess start(Path workDir, List<String> jvmFlags, Map<String, String> env, String... args)
+      throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(List.of("--add-modules", "java.se", "--add-opens", "java.base/java.lang=ALL-UNNAMED",
@@ -35,14 +42,17 @@ final class NodeProcess implements AutoCloseable {
         "--add-opens", "java.management/sun.management=ALL-UNNAMED",
         "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED",
         "-Xmx256m", "-Darchway.home=" + projectRoot()));
+    cmd.addAll(jvmFlags);
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(Main.class.getName());
     cmd.addAll(List.of(args));
     Path out = Files.createTempFile(workDir, "stdout", ".log");
     Path err = Files.createTempFile(workDir, "stderr", ".log");
-    Process p = new ProcessBuilder(cmd).directory(workDir.toFile())
-        .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    ProcessBuilder builder = new ProcessBuilder(cmd).directory(workDir.toFile())
+        .redirectOutput(out.toFile()).redirectError(err.toFile());
+    builder.environment().putAll(env);
+    Process p = builder.start();
     return new NodeProcess(p, out, err);
   }
 
