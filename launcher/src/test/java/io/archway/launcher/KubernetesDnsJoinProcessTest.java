@@ -65,6 +65,40 @@ class KubernetesDnsJoinProcessTest {
     }
   }
 
+  @Test
+  void podsThatStartedApartMergeOnceTheyFindEachOther() throws Exception {
+    // Each pod's first lookup finds only itself, as when pods of a first deploy start together.
+    Path hostsA = dir.resolve("hosts-a");
+    Path hostsB = dir.resolve("hosts-b");
+    String local = "127.0.0.1 localhost " + InetAddress.getLocalHost().getHostName() + "\n";
+    Files.writeString(hostsA, local + "127.0.0.2 " + SERVICE_DNS + "\n");
+    Files.writeString(hostsB, local + "127.0.0.3 " + SERVICE_DNS + "\n");
+    Path config = dir.resolve("gateway.yaml");
+    Files.writeString(config, "listeners: []\npools: []\n");
+    int clusterPort = Ports.free();
+    int adminA = Ports.free();
+    int adminB = Ports.free();
+
+    try (NodeProcess a = pod("pod-a", "127.0.0.2", clusterPort, adminA, hostsA, config);
+         NodeProcess b = pod("pod-b", "127.0.0.3", clusterPort, adminB, hostsB, config)) {
+      await().atMost(Duration.ofSeconds(60)).until(() ->
+          NodeProcess.status(adminA, "/readyz") == 200 && NodeProcess.status(adminB, "/readyz") == 200);
+      assertThat(nodeNames(adminA)).containsExactly("pod-a");
+      assertThat(nodeNames(adminB)).containsExactly("pod-b");
+
+      // Now the name lists both, as it does once the endpoints are published.
+      String both = local + "127.0.0.2 " + SERVICE_DNS + "\n127.0.0.3 " + SERVICE_DNS + "\n";
+      Files.writeString(hostsA, both);
+      Files.writeString(hostsB, both);
+      for (int admin : new int[] {adminA, adminB}) {
+        await().atMost(Duration.ofSeconds(90)).untilAsserted(() ->
+            assertThat(nodeNames(admin)).containsExactlyInAnyOrder("pod-a", "pod-b"));
+      }
+      assertThat(NodeProcess.status(adminA, "/readyz")).isEqualTo(200);
+      assertThat(NodeProcess.status(adminB, "/readyz")).isEqualTo(200);
+    }
+  }
+
   private NodeProcess pod(String name, String ip, int clusterPort, int adminPort, Path hosts, Path config)
       throws Exception {
     Map<String, String> env = Map.of(
@@ -75,7 +109,9 @@ class KubernetesDnsJoinProcessTest {
         "ARCHWAY_CLUSTER_PORT", String.valueOf(clusterPort),
         "ARCHWAY_ADMIN_PORT", String.valueOf(adminPort),
         "ARCHWAY_STATE_DIR", dir.resolve(name).toString());
-    return NodeProcess.start(dir, List.of("-Djdk.net.hosts.file=" + hosts), env, "run", "--config", config.toString());
+    // No JVM DNS cache, so that a changed hosts file is seen at the next lookup (as a short DNS TTL).
+    return NodeProcess.start(dir, List.of("-Djdk.net.hosts.file=" + hosts, "-Dsun.net.inetaddr.ttl=0",
+        "-Dsun.net.inetaddr.negative.ttl=0"), env, "run", "--config", config.toString());
   }
 
   /** The node names in this node's {@code /api/cluster} (loopback admin API: no token). */
