@@ -245,6 +245,37 @@ class KubernetesManifestsTest {
         .containsExactlyInAnyOrder("ClusterIP", "ClusterIP", "LoadBalancer");
   }
 
+  /** The model keeps a field it does not know in additionalProperties: that is a typo or a wrong place. */
+  @ParameterizedTest
+  @ValueSource(strings = {"k8s/base", "k8s/overlays/example"})
+  void everyFieldIsOneTheKubernetesApiKnows(String folder) throws Exception {
+    Rendered r = new Rendered(folder);
+    List<String> unknown = new ArrayList<>();
+    for (HasMetadata o : r.objects) unknownFields(o, o.getKind() + "/" + o.getMetadata().getName(), unknown);
+    assertThat(unknown).isEmpty();
+  }
+
+  private static void unknownFields(Object value, String path, List<String> out) throws Exception {
+    if (value instanceof List<?> list) {
+      for (int i = 0; i < list.size(); i++) unknownFields(list.get(i), path + "[" + i + "]", out);
+    } else if (value instanceof Map<?, ?> map) {
+      for (Map.Entry<?, ?> e : map.entrySet()) unknownFields(e.getValue(), path + "." + e.getKey(), out);
+    } else if (value != null && value.getClass().getName().startsWith("io.fabric8.kubernetes.api.model.")) {
+      for (java.lang.reflect.Method getter : value.getClass().getMethods()) {
+        if (getter.getParameterCount() != 0 || !getter.getName().startsWith("get")
+            || getter.getDeclaringClass() != value.getClass()) {
+          continue;
+        }
+        Object field = getter.invoke(value);
+        if (getter.getName().equals("getAdditionalProperties")) {
+          if (field instanceof Map<?, ?> extra && !extra.isEmpty()) out.add(path + ": " + extra.keySet());
+        } else {
+          unknownFields(field, path + "." + getter.getName().substring(3), out);
+        }
+      }
+    }
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"k8s/base", "k8s/overlays/example"})
   void gatewayYamlIsValidAsArchwayValidateSeesIt(String folder) throws Exception {
