@@ -1,5 +1,6 @@
 package io.archway.admin;
 
+import io.archway.admin.api.ApplyConsumer;
 import io.archway.admin.api.ClusterResource;
 import io.archway.admin.api.ConfigResource;
 import io.archway.admin.api.ConfigWrites;
@@ -17,6 +18,9 @@ import io.archway.core.config.HostPort;
 import io.archway.core.health.HealthBoard;
 import io.archway.core.node.NodeContext;
 import io.archway.core.store.ConfigStore;
+import io.archway.core.store.ConfigWriter;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpMethod;
@@ -29,7 +33,7 @@ import java.util.List;
 /**
  * The node's admin HTTP API: {@code /healthz}, {@code /readyz} and {@code /metrics} for probes and
  * scrapers, {@code /api/*} for operators (behind the bearer token when one is set), and the page at
- * {@code /}. Deploy one instance per node. Config writes answer 405 until they exist.
+ * {@code /}, plus the {@code archway.config.apply} event bus consumer. Deploy one instance per node.
  *
  * <p>{@code /healthz}, {@code /readyz}, {@code /metrics} and {@code /} stay open even with a token:
  * orchestrators and Prometheus probe them without credentials, and they reveal no config and no secret.
@@ -39,18 +43,23 @@ public final class AdminVerticle extends VerticleBase {
   private static final System.Logger LOG = System.getLogger(AdminVerticle.class.getName());
   private static final List<String> SECTIONS = List.of("listeners", "pools", "certificates");
   private static final int IDLE_TIMEOUT_SECONDS = 60;
+  private static final long MAX_BODY_BYTES = 4L * 1024 * 1024;
 
   private final NodeContext node;
   private final AdminConfig admin;
   private final ConfigStore store;
   private final NodeRegistry registry;
   private final HealthBoard board;
+  private final ConfigWriter writer;
   private volatile HttpServer server;
+  private MessageConsumer<Object> applyConsumer;
 
-  public AdminVerticle(NodeContext node, AdminConfig admin, ConfigStore store, NodeRegistry registry, HealthBoard board) {
+  public AdminVerticle(NodeContext node, AdminConfig admin, ConfigStore store, ConfigWriter writer,
+      NodeRegistry registry, HealthBoard board) {
     this.node = node;
     this.admin = admin;
     this.store = store;
+    this.writer = writer;
     this.registry = registry;
     this.board = board;
   }
@@ -73,6 +82,7 @@ public final class AdminVerticle extends VerticleBase {
       return Future.failedFuture(e);
     }
     String address = new HostPort(admin.host(), admin.port()).toString();
+    applyConsumer = ApplyConsumer.register(vertx, writer);
     return DashboardPage.load(vertx, node.nodeName()).compose(page -> {
       HttpServer http = vertx.createHttpServer(new HttpServerOptions()
           .setHost(admin.host())
@@ -94,7 +104,8 @@ public final class AdminVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     HttpServer s = server;
-    return s == null ? Future.succeededFuture() : s.close();
+    Future<Void> consumer = applyConsumer == null ? Future.succeededFuture() : applyConsumer.unregister();
+    return s == null ? consumer : Future.join(consumer, s.close());
   }
 
   private Router router(DashboardPage page) {
@@ -114,9 +125,15 @@ public final class AdminVerticle extends VerticleBase {
     router.get("/api/health").handler(health::handle);
     ClusterResource cluster = new ClusterResource(registry, store);
     router.get("/api/cluster").handler(cluster::handle);
-    router.routeWithRegex(ConfigWrites.PATHS)
-        .method(HttpMethod.PUT).method(HttpMethod.DELETE).method(HttpMethod.POST).method(HttpMethod.PATCH)
-        .handler(ConfigWrites::notSupportedYet);
+    ConfigWrites writes = new ConfigWrites(writer);
+    // On the write routes only: a catch-all body route would turn a GET of an unknown path into a 405.
+    BodyHandler body = BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES);
+    router.put("/api/config").handler(body).handler(writes::replaceAll);
+    for (String section : SECTIONS) {
+      router.put("/api/" + section + "/:name").handler(body).handler(ctx -> writes.putEntry(ctx, section));
+      router.delete("/api/" + section + "/:name").handler(ctx -> writes.deleteEntry(ctx, section));
+    }
+    router.post("/api/pools/:pool/targets/:address/drain").handler(writes::drainTarget);
 
     FailureHandler failure = new FailureHandler();
     router.route().failureHandler(failure);

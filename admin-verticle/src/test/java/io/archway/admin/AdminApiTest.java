@@ -130,19 +130,6 @@ class AdminApiTest {
         .put("configVersion", 2));
   }
 
-  @Test
-  void configWritesAnswer405SayingTheyAreNotSupportedYet() {
-    for (String[] write : new String[][] {
-        {"PUT", "/api/config"}, {"DELETE", "/api/pools/redis"}, {"PUT", "/api/listeners/edge"},
-        {"POST", "/api/pools/redis/targets/127.0.0.1:6379/drain"}}) {
-      HttpResponse<String> response = admin.send(write[0], write[1]);
-      assertThat(response.statusCode()).as(write[0] + " " + write[1]).isEqualTo(405);
-      assertThat(new JsonObject(response.body()).getString("error"))
-          .startsWith("config writes through the admin API are not supported yet (" + write[0] + " " + write[1] + ")");
-    }
-    assertThat(admin.send("PUT", "/api/config").headers().firstValue("Allow")).hasValue("GET");
-  }
-
   private static JsonObject document(String password) {
     return new JsonObject()
         .put("listeners", new JsonArray().add(new JsonObject()

@@ -78,7 +78,8 @@ class AdminAuthTest {
   void writesAndUnknownApiPathsNeedTheTokenBeforeAnythingElse() {
     assertThat(admin.send("PUT", "/api/config").statusCode()).isEqualTo(401);
     assertThat(admin.get("/api/nothing").statusCode()).isEqualTo(401);
-    assertThat(admin.send("PUT", "/api/config", "Authorization", "Bearer " + TOKEN).statusCode()).isEqualTo(405);
+    // With the token the write is judged on its body: an empty one is a 400, not an auth failure.
+    assertThat(admin.send("PUT", "/api/config", "Authorization", "Bearer " + TOKEN).statusCode()).isEqualTo(400);
   }
 
   @Test

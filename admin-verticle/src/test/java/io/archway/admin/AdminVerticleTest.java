@@ -105,7 +105,7 @@ class AdminVerticleTest {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
       int port = taken.getLocalPort();
       AdminVerticle second = new AdminVerticle(NodeContext.create("node-b"),
-          new AdminConfig("127.0.0.1", port, Optional.empty()), admin.store, admin.registry, admin.board);
+          new AdminConfig("127.0.0.1", port, Optional.empty()), admin.store, admin.writer, admin.registry, admin.board);
 
       assertThatThrownBy(() -> admin.vertx.deployVerticle(second).await())
           .isInstanceOf(IllegalStateException.class)
@@ -118,7 +118,7 @@ class AdminVerticleTest {
   void refusesToStartBeyondLoopbackWithoutAToken() {
     Vertx vertx = admin.vertx;
     AdminVerticle exposed = new AdminVerticle(NodeContext.create("node-b"),
-        new AdminConfig("0.0.0.0", 0, Optional.empty()), admin.store, admin.registry, admin.board);
+        new AdminConfig("0.0.0.0", 0, Optional.empty()), admin.store, admin.writer, admin.registry, admin.board);
 
     assertThatThrownBy(() -> vertx.deployVerticle(exposed).await())
         .isInstanceOf(IllegalStateException.class)

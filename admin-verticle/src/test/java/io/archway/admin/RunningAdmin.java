@@ -5,6 +5,7 @@ import io.archway.core.config.AdminConfig;
 import io.archway.core.health.HealthBoard;
 import io.archway.core.node.NodeContext;
 import io.archway.core.store.ConfigStore;
+import io.archway.core.store.ConfigWriter;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,6 +13,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -21,16 +23,18 @@ final class RunningAdmin implements AutoCloseable {
   final Vertx vertx;
   final NodeContext node;
   final ConfigStore store;
+  final ConfigWriter writer;
   final NodeRegistry registry;
   final HealthBoard board;
   final AdminVerticle verticle;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-  private RunningAdmin(Vertx vertx, NodeContext node, ConfigStore store, NodeRegistry registry, HealthBoard board,
-      AdminVerticle verticle) {
+  private RunningAdmin(Vertx vertx, NodeContext node, ConfigStore store, ConfigWriter writer, NodeRegistry registry,
+      HealthBoard board, AdminVerticle verticle) {
     this.vertx = vertx;
     this.node = node;
     this.store = store;
+    this.writer = writer;
     this.registry = registry;
     this.board = board;
     this.verticle = verticle;
@@ -42,9 +46,11 @@ final class RunningAdmin implements AutoCloseable {
     ConfigStore store = ConfigStore.open(vertx).await();
     NodeRegistry registry = NodeRegistry.open(vertx).await();
     HealthBoard board = HealthBoard.open(vertx).await();
-    AdminVerticle verticle = new AdminVerticle(node, new AdminConfig("127.0.0.1", 0, token), store, registry, board);
+    ConfigWriter writer = new ConfigWriter(vertx, store, Path.of(".").toAbsolutePath());
+    AdminVerticle verticle =
+        new AdminVerticle(node, new AdminConfig("127.0.0.1", 0, token), store, writer, registry, board);
     vertx.deployVerticle(verticle).await();
-    return new RunningAdmin(vertx, node, store, registry, board, verticle);
+    return new RunningAdmin(vertx, node, store, writer, registry, board, verticle);
   }
 
   HttpResponse<String> get(String path, String... headers) {
@@ -53,9 +59,14 @@ final class RunningAdmin implements AutoCloseable {
 
   /** Sends a request with an empty body; {@code headers} are name, value pairs. */
   HttpResponse<String> send(String method, String path, String... headers) {
+    return sendBody(method, path, null, headers);
+  }
+
+  /** Sends a request with {@code body} (none when null); {@code headers} are name, value pairs. */
+  HttpResponse<String> sendBody(String method, String path, String body, String... headers) {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + verticle.port() + path))
         .timeout(Duration.ofSeconds(10))
-        .method(method, HttpRequest.BodyPublishers.noBody());
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
     for (int i = 0; i < headers.length; i += 2) request.header(headers[i], headers[i + 1]);
     try {
       return http.send(request.build(), HttpResponse.BodyHandlers.ofString());

@@ -35,7 +35,14 @@ public final class ConfigStore {
    * one that is current afterwards (ours or the cluster's).
    */
   public Future<VersionedConfig> publishIfAbsent(JsonObject config) {
-    VersionedConfig first = new VersionedConfig(1, config);
+    return publishIfAbsent(new VersionedConfig(1, config));
+  }
+
+  /**
+   * Publishes {@code first} (a config a node restores with its own version) unless the cluster already
+   * has a config; completes with the one that is current afterwards.
+   */
+  public Future<VersionedConfig> publishIfAbsent(VersionedConfig first) {
     return map.putIfAbsent(KEY, first.toJson().encode())
         .map(existing -> existing == null ? first : VersionedConfig.fromJson(existing));
   }
