@@ -91,7 +91,7 @@ public final class Main {
     if (!demo) loader.close();
     GatewayNode node;
     try {
-      node = GatewayNode.start(document, baseDir(file)).await();
+      node = GatewayNode.start(document, file).await();
     } catch (InvalidConfigException e) {
       e.problems().forEach(p -> System.err.println("archway: " + p));
       return INVALID;

@@ -13,6 +13,7 @@ import io.archway.core.metrics.MetricNames;
 import io.archway.core.node.ConfigApplier;
 import io.archway.core.node.NodeContext;
 import io.archway.core.store.ConfigStore;
+import io.archway.core.store.ConfigWriter;
 import io.archway.core.store.VersionedConfig;
 import io.archway.health.HealthVerticle;
 import io.archway.proxy.ProxyVerticle;
@@ -21,7 +22,11 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.attribute.FileTime;
+import java.util.Optional;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,6 +52,7 @@ public final class GatewayNode {
   private final NodeRegistry registry;
   private final HealthBoard board;
   private final StateDir stateDir;
+  private final Optional<FileTime> fileModified;
   private final List<ProxyVerticle> proxies = new CopyOnWriteArrayList<>();
   private HealthVerticle health;
   private GatewayConfig fileConfig;
@@ -55,8 +61,10 @@ public final class GatewayNode {
   private long heartbeatTimer;
   private long reconcileTimer;
 
-  private GatewayNode(Vertx vertx, NodeContext node, JsonObject localDocument, Path baseDir, ConfigStore store,
-      NodeRegistry registry, HealthBoard board, GatewayConfig fileConfig) {
+  private GatewayNode(Vertx vertx, NodeContext node, JsonObject localDocument, Path baseDir,
+      Optional<FileTime> fileModified, ConfigStore store, NodeRegistry registry, HealthBoard board,
+      GatewayConfig fileConfig) {
+    this.fileModified = fileModified;
     this.vertx = vertx;
     this.node = node;
     this.localDocument = localDocument;
@@ -70,10 +78,19 @@ public final class GatewayNode {
   }
 
   /**
-   * Starts a node from a config document (options already merged in). Fails with
-   * {@link InvalidConfigException} for a bad document, or with the cause (such as a port in use).
+   * Starts a node from the document read from {@code configFile} (options already merged in). Fails
+   * with {@link InvalidConfigException} for a bad document, or with the cause (such as a port in use).
    */
-  public static Future<GatewayNode> start(JsonObject document, Path baseDir) {
+  public static Future<GatewayNode> start(JsonObject document, Path configFile) {
+    Path file = configFile.toAbsolutePath().normalize();
+    Path baseDir = file.getParent();
+    Optional<FileTime> fileModified;
+    try {
+      fileModified = Files.isRegularFile(file) ? Optional.of(Files.getLastModifiedTime(file)) : Optional.empty();
+    } catch (IOException e) {
+      fileModified = Optional.empty();
+    }
+    Optional<FileTime> modified = fileModified;
     GatewayConfig fileConfig;
     try {
       fileConfig = ConfigParser.parse(document, baseDir);
@@ -86,7 +103,7 @@ public final class GatewayNode {
       Future<NodeRegistry> registry = NodeRegistry.open(vertx);
       Future<HealthBoard> board = HealthBoard.open(vertx);
       return Future.all(store, registry, board)
-          .map(x -> new GatewayNode(vertx, node, document, baseDir, store.result(), registry.result(),
+          .map(x -> new GatewayNode(vertx, node, document, baseDir, modified, store.result(), registry.result(),
               board.result(), fileConfig))
           .compose(GatewayNode::boot)
           .recover(e -> vertx.close().transform(x -> Future.failedFuture(e)));
@@ -110,7 +127,8 @@ public final class GatewayNode {
         .description("The config version this node applied")
         .register(node.metrics().registry());
     int instances = Runtime.getRuntime().availableProcessors();
-    return vertx.deployVerticle(new AdminVerticle(node, fileConfig.admin(), store, registry, board))
+    ConfigWriter writer = new ConfigWriter(vertx, store, baseDir);
+    return vertx.deployVerticle(new AdminVerticle(node, fileConfig.admin(), store, writer, registry, board))
         .compose(id -> {
           health = new HealthVerticle(node, board);
           return vertx.deployVerticle(health);
@@ -120,7 +138,7 @@ public final class GatewayNode {
           proxies.add(proxy);
           return proxy;
         }, new DeploymentOptions().setInstances(instances)))
-        .compose(id -> store.publishIfAbsent(ConfigDocument.shared(localDocument, baseDir)))
+        .compose(id -> initialConfig())
         .compose(this::apply)
         .map(x -> {
           vertx.eventBus().consumer(EventBusAddresses.CONFIG_CHANGED, msg -> reconcile());
@@ -130,6 +148,40 @@ public final class GatewayNode {
               + "; admin on http://" + adminAddress);
           return this;
         });
+  }
+
+  /**
+   * The config this node starts with. A cluster that has one wins: it is the live truth, changes made
+   * through the API included. A node that finds none (the first, or a whole cluster restarted) restores
+   * the config it last applied from its state dir, unless the config file was edited since then: an
+   * edited file is newer intent, and is published with the next version number.
+   */
+  private Future<VersionedConfig> initialConfig() {
+    return store.current().compose(current -> current != null
+        ? Future.succeededFuture(current)
+        : vertx.executeBlocking(this::bootCandidate).compose(store::publishIfAbsent));
+  }
+
+  private VersionedConfig bootCandidate() {
+    JsonObject fromFile = ConfigDocument.shared(localDocument, baseDir);
+    Optional<VersionedConfig> saved;
+    Optional<FileTime> savedAt;
+    try {
+      saved = stateDir.readApplied();
+      savedAt = stateDir.appliedTime();
+    } catch (IOException | RuntimeException e) {
+      LOG.warning(() -> "ignoring unreadable " + stateDir.appliedFile() + ": " + e.getMessage());
+      return new VersionedConfig(1, fromFile);
+    }
+    if (saved.isEmpty() || savedAt.isEmpty()) return new VersionedConfig(1, fromFile);
+    long version = saved.get().version();
+    if (fileModified.isPresent() && fileModified.get().compareTo(savedAt.get()) > 0) {
+      LOG.info(() -> "the config file was edited after " + stateDir.appliedFile() + " (version " + version
+          + ") was written: publishing the file's config as version " + (version + 1));
+      return new VersionedConfig(version + 1, fromFile);
+    }
+    LOG.info(() -> "restoring config version " + version + " from " + stateDir.appliedFile());
+    return saved.get();
   }
 
   /** Applies the cluster's newest config if this node has not yet; one apply runs at a time. */
@@ -161,14 +213,19 @@ public final class GatewayNode {
   }
 
   private Future<Void> failed(long version, Throwable e) {
+    String before = node.status().lastError();
     node.status().applyFailed(version, e.getMessage());
-    LOG.warning(() -> "node " + name() + " cannot apply config version " + version + ": " + e.getMessage());
+    // The reconcile timer retries every few seconds (a port may free up): log each new reason once.
+    if (!node.status().lastError().equals(before)) {
+      LOG.warning(() -> "node " + name() + " cannot apply config version " + version + ": " + e.getMessage()
+          + "; it keeps serving version " + node.status().appliedVersion());
+    }
     return heartbeat().transform(x -> Future.failedFuture(e));
   }
 
   private void writeState(VersionedConfig versioned) {
     vertx.executeBlocking(() -> {
-      stateDir.writeApplied(versioned.version(), ConfigDocument.redacted(versioned.config()));
+      stateDir.writeApplied(versioned);
       return null;
     }).onFailure(e -> LOG.log(Level.WARNING, "cannot write the state dir " + fileConfig.node().stateDir(), e));
   }

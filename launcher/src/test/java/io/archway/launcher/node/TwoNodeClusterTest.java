@@ -36,36 +36,17 @@ class TwoNodeClusterTest {
     backends.close().await();
   }
 
-  private JsonObject node(String name, String host, int clusterPort, String members, JsonArray listeners,
-      JsonArray pools) {
-    return new JsonObject()
-        .put("admin", new JsonObject().put("host", host).put("port", Ports.free()))
-        .put("node", new JsonObject().put("name", name).put("bindHost", host)
-            .put("stateDir", dir.resolve(name).toString()))
-        .put("cluster", new JsonObject().put("port", clusterPort).put("members", members))
-        .put("accessLog", new JsonObject().put("enabled", false))
-        .put("listeners", listeners)
-        .put("pools", pools);
-  }
-
   @Test
   void aNodeThatJoinsLaterServesTheConfigPublishedByTheFirst() throws Exception {
     EchoBackend echo = EchoBackend.start(backends, "127.0.0.1", "hello from echo\n").await();
     int listenerPort = Ports.free();
-    int portA = Ports.free();
-    int portB = Ports.free();
-    String members = "127.0.0.2:" + portA + ",127.0.0.3:" + portB;
-    JsonArray listeners = new JsonArray().add(new JsonObject()
-        .put("name", "echo").put("protocol", "tcp").put("host", "127.0.0.1").put("port", listenerPort)
-        .put("pool", "echo"));
-    JsonArray pools = new JsonArray().add(new JsonObject().put("name", "echo")
-        .put("targets", new JsonArray().add(new JsonObject().put("address", echo.address())))
-        .put("probe", new JsonObject().put("interval", "200ms").put("timeout", "100ms")));
+    NodeDocuments docs = new NodeDocuments(dir, "127.0.0.2", "127.0.0.3");
+    JsonArray listeners = new JsonArray().add(NodeDocuments.tcpListener("echo", listenerPort, "echo"));
+    JsonArray pools = new JsonArray().add(NodeDocuments.pool("echo", echo.address()));
 
-    first = GatewayNode.start(node("node-a", "127.0.0.2", portA, members, listeners, pools), dir).await();
+    first = GatewayNode.start(docs.node(0, listeners, pools), docs.file(0)).await();
     // The second node's own file has no listeners at all: it must adopt the cluster's.
-    second = GatewayNode.start(node("node-b", "127.0.0.3", portB, members, new JsonArray(), new JsonArray()), dir)
-        .await();
+    second = GatewayNode.start(docs.node(1, new JsonArray(), new JsonArray()), docs.file(1)).await();
 
     assertThat(second.context().status().appliedVersion()).isEqualTo(1);
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
@@ -76,8 +57,8 @@ class TwoNodeClusterTest {
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
         assertThat(registry.nodes().await()).extracting(NodeInfo::name, NodeInfo::appliedVersion, NodeInfo::state)
             .containsExactly(
-                org.assertj.core.groups.Tuple.tuple("node-a", 1L, "ready"),
-                org.assertj.core.groups.Tuple.tuple("node-b", 1L, "ready")));
+                org.assertj.core.groups.Tuple.tuple("node-1", 1L, "ready"),
+                org.assertj.core.groups.Tuple.tuple("node-2", 1L, "ready")));
   }
 
   /** Sends {@code text}, closes the sending side, and reads until the gateway closes. */
