@@ -7,6 +7,7 @@ import io.archway.core.cluster.NodeRegistry;
 import io.archway.core.config.ConfigDocument;
 import io.archway.core.config.ConfigParser;
 import io.archway.core.config.GatewayConfig;
+import io.archway.core.config.HostPort;
 import io.archway.core.config.InvalidConfigException;
 import io.archway.core.health.HealthBoard;
 import io.archway.core.metrics.MetricNames;
@@ -74,7 +75,7 @@ public final class GatewayNode {
     this.board = board;
     this.fileConfig = fileConfig;
     this.stateDir = new StateDir(Path.of(fileConfig.node().stateDir()));
-    this.adminAddress = fileConfig.admin().host() + ":" + fileConfig.admin().port();
+    this.adminAddress = advertisedAdmin(fileConfig);
   }
 
   /**
@@ -268,6 +269,15 @@ public final class GatewayNode {
   /** For tests: every proxy verticle instance of this node. */
   List<ConfigApplier> proxies() {
     return List.copyOf(proxies);
+  }
+
+  /** Where peers and operators reach this node's admin API: a wildcard bind says nothing, so name a host. */
+  private static String advertisedAdmin(GatewayConfig config) {
+    String host = config.admin().host();
+    if (host.equals("0.0.0.0") || host.equals("::")) {
+      host = config.node().clusterHost().or(() -> config.node().bindHost()).orElse(hostName());
+    }
+    return new HostPort(host, config.admin().port()).toString();
   }
 
   private static String hostName() {
