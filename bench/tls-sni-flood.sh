@@ -12,5 +12,8 @@ cd "$REPO_DIR"
 for engine in jdk openssl; do
   echo "== engine $engine, $HANDSHAKES handshakes" >&2
   mvn -B -o -q -pl proxy-verticle test -Dtest=SniFloodTest -Dsurefire.failIfNoSpecifiedTests=false \
-    -Darchway.sniFlood="$HANDSHAKES" -Darchway.tls.engine="$engine" -DredirectTestOutputToFile=false
+    -Darchway.sniFlood="$HANDSHAKES" -Darchway.tls.engine="$engine" ||
+    status=1
+  grep -h 'TLS engine\|SNI flood' proxy-verticle/target/surefire-reports/io.archway.proxy.tls.SniFloodTest-output.txt >&2 || true
 done
+exit "${status:-0}"

@@ -25,7 +25,16 @@ public final class HandshakeLog {
 
   /** A client's handshake with a listener failed. */
   public static void clientFailed(String listener, SocketAddress client, Throwable cause) {
-    log(Level.INFO, "listener '" + listener + "': TLS handshake with client " + client + " failed: " + reason(cause));
+    log(Level.INFO, "listener '" + listener + "': TLS handshake with client " + address(client) + " failed: "
+        + reason(cause));
+  }
+
+  private static String address(SocketAddress address) {
+    if (address instanceof java.net.InetSocketAddress inet && inet.getAddress() != null) {
+      String host = inet.getAddress().getHostAddress();
+      return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + inet.getPort();
+    }
+    return String.valueOf(address);
   }
 
   /** The gateway's handshake with a pool's target failed. */

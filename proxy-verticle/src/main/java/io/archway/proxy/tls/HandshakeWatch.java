@@ -8,7 +8,6 @@ import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import io.netty.util.concurrent.Promise;
 import io.netty.util.concurrent.ScheduledFuture;
-import java.nio.channels.ClosedChannelException;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.concurrent.TimeUnit;
@@ -73,12 +72,9 @@ final class HandshakeWatch extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    fail(ctx, new ClosedChannelException() {
-      @Override
-      public String getMessage() {
-        return "the client closed the connection during the handshake";
-      }
-    });
+    fail(ctx, new Abandoned(passthrough
+        ? "the client closed the connection before its ClientHello"
+        : "the client closed the connection during the handshake"));
     ctx.fireChannelInactive();
   }
 
@@ -110,6 +106,13 @@ final class HandshakeWatch extends ChannelInboundHandlerAdapter {
       return chain.length > 0 && chain[0] instanceof X509Certificate x ? x.getSubjectX500Principal().getName() : null;
     } catch (SSLPeerUnverifiedException e) {
       return null;
+    }
+  }
+
+  /** A client that left mid-handshake: an outcome, so no stack trace is filled in. */
+  static final class Abandoned extends Exception {
+    Abandoned(String message) {
+      super(message, null, false, false);
     }
   }
 }

@@ -87,11 +87,6 @@ public final class ServerTls {
     return promise;
   }
 
-  /** The context a client sending {@code serverName} gets (for tests and logs). */
-  public SslContext contextFor(String serverName) {
-    return contexts.map(serverName);
-  }
-
   static CertificateConfig entry(Map<String, CertificateConfig> certificates, String name) throws KeyMaterialException {
     CertificateConfig c = certificates.get(name);
     if (c == null) throw new KeyMaterialException("certificates", "no certificate named '" + name + "'");

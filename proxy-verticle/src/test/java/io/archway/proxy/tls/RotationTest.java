@@ -44,8 +44,19 @@ class RotationTest {
         .put("pools", new JsonArray().add(pool("p", backend)));
   }
 
-  @Test
-  void newFilesBehindTheSamePathsServeNewHandshakesAndOpenConnectionsCarryOn() throws Exception {
+  static java.util.List<String> engines() {
+    return Engines.all();
+  }
+
+  @org.junit.jupiter.api.AfterEach
+  void resetEngine() {
+    Engines.reset();
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest(name = "engine {0}")
+  @org.junit.jupiter.params.provider.MethodSource("engines")
+  void newFilesBehindTheSamePathsServeNewHandshakesAndOpenConnectionsCarryOn(String engine) throws Exception {
+    Engines.use(engine);
     pki = TestPki.create("rotation-ca");
     Issued first = pki.issue("web.example.com");
     Issued second = pki.issue("web.example.com");

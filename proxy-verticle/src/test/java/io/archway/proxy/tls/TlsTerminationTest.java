@@ -257,4 +257,38 @@ class TlsTerminationTest {
           .isEqualTo("backend_close");
     }
   }
+
+  @ParameterizedTest(name = "engine {0}")
+  @MethodSource("engines")
+  void tlsOnePointTwoGetsTheListedSuiteAndPkcs12CertificatesServe(String engine) throws Exception {
+    Engines.use(engine);
+    TestPki.writePkcs12(web, dir.resolve("web.p12"), "s3cret");
+    backend = TcpBackend.banner("hi\n");
+    gateway = Gateway.start();
+    gateway.healthy("p", backend.address());
+    gateway.apply(new JsonObject()
+        .put("certificates", new JsonArray().add(new JsonObject().put("name", "bundle")
+            .put("pkcs12", dir.resolve("web.p12").toString()).put("password", "s3cret")))
+        .put("listeners", new JsonArray().add(listener("s", port, "p").put("protocol", "tls").put("tls", tls("bundle")
+            .put("cipherSuites", new JsonArray().add("TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384")))))
+        .put("pools", new JsonArray().add(pool("p", backend.address()))));
+    try (SSLSocket s = TlsClients.connect(TlsClients.context(pki.ca(), null), port, "web.example.com", "TLSv1.2")) {
+      assertThat(s.getSession().getCipherSuite()).isEqualTo("TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384");
+      assertThat(Streams.read(s.getInputStream(), 3)).isEqualTo("hi\n");
+    }
+    try (SSLSocket s = TlsClients.connect(TlsClients.context(pki.ca(), null), port, "web.example.com")) {
+      assertThat(s.getSession().getProtocol()).isEqualTo("TLSv1.3");
+    }
+    JsonObject line = gateway.awaitAccessLine(l -> "TLSv1.2".equals(l.getJsonObject("tls").getString("protocol")));
+    assertThat(line.getJsonObject("tls").getString("cipher")).isEqualTo("TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384");
+  }
+
+  @ParameterizedTest(name = "engine {0}")
+  @MethodSource("engines")
+  void opensslsOwnClientIsServed(String engine) throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(OpenSslClient.present(), "openssl is not installed");
+    start(engine, tls("web", "api"));
+    String out = OpenSslClient.exchange(port, "v2.api.example.com", dir.resolve("ca.pem"), "ping");
+    assertThat(out).contains("hi\nping").contains("Verify return code: 0 (ok)").contains("subject=CN = exact.example.com");
+  }
 }
