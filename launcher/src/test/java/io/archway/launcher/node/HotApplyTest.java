@@ -9,10 +9,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -58,7 +55,7 @@ class HotApplyTest {
       converge("add listener b", admin.write("PUT", "/api/listeners/b",
           NodeDocuments.tcpListener("b", portB, "c").encode()));
       await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-          assertThat(firstLine(docs.host(1), portB)).isEqualTo("other"));
+          assertThat(LineClient.firstLine(docs.host(1), portB, null)).isEqualTo("other"));
       converge("change pool c", admin.write("PUT", "/api/pools/c",
           NodeDocuments.pool("c", other.address()).put("connectTimeout", "2s").put("retries", 0).encode()));
       converge("remove listener b", admin.write("DELETE", "/api/listeners/b", null));
@@ -95,7 +92,7 @@ class HotApplyTest {
         assertThat(cluster.getJsonArray("nodes").getJsonObject(0).getLong("appliedVersion")).isEqualTo(version);
       });
       // Its last good config still serves.
-      assertThat(firstLineAfter(docs.host(1), portA, "still here\n")).isEqualTo("still here");
+      assertThat(LineClient.firstLine(docs.host(1), portA, "still here\n")).isEqualTo("still here");
     }
     long fixed = admin.write("DELETE", "/api/listeners/d", null);
     await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
@@ -125,29 +122,6 @@ class HotApplyTest {
         if (System.currentTimeMillis() > deadline) throw e;
         Thread.sleep(100);
       }
-    }
-  }
-
-  private static String firstLine(String host, int port) throws Exception {
-    try (Socket s = new Socket()) {
-      s.connect(new InetSocketAddress(host, port), 2000);
-      s.setSoTimeout(5000);
-      StringBuilder line = new StringBuilder();
-      int c;
-      while ((c = s.getInputStream().read()) != -1 && c != '\n') line.append((char) c);
-      return line.toString();
-    }
-  }
-
-  private static String firstLineAfter(String host, int port, String send) throws Exception {
-    try (Socket s = new Socket()) {
-      s.connect(new InetSocketAddress(host, port), 2000);
-      s.setSoTimeout(5000);
-      s.getOutputStream().write(send.getBytes(StandardCharsets.UTF_8));
-      StringBuilder line = new StringBuilder();
-      int c;
-      while ((c = s.getInputStream().read()) != -1 && c != '\n') line.append((char) c);
-      return line.toString();
     }
   }
 }

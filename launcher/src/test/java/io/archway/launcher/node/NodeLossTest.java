@@ -11,9 +11,6 @@ import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -55,29 +52,17 @@ class NodeLossTest {
     long version = admin.write("PUT", "/api/pools/spare", NodeDocuments.pool("spare", echo.address()).encode());
     await().atMost(Duration.ofSeconds(15)).until(() ->
         nodes.stream().allMatch(n -> n.context().status().appliedVersion() == version));
-    for (int i = 0; i < 2; i++) assertThat(echoThrough(docs.host(i), port)).isEqualTo("still serving");
+    for (int i = 0; i < 2; i++) assertThat(LineClient.firstLine(docs.host(i), port, "still serving\n")).isEqualTo("still serving");
 
     GatewayNode newcomer = GatewayNode.start(docs.node(3, new JsonArray(), new JsonArray()), docs.file(3)).await();
     nodes.add(newcomer);
     assertThat(newcomer.context().status().appliedVersion()).isEqualTo(version);
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-        assertThat(echoThrough(docs.host(3), port)).isEqualTo("still serving"));
+        assertThat(LineClient.firstLine(docs.host(3), port, "still serving\n")).isEqualTo("still serving"));
     // The dead node's registry entry expires on its own (TTL); the others stay listed.
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
         assertThat(admin.get("/api/cluster").getJsonArray("nodes").stream()
             .map(n -> NodeInfo.fromJson((JsonObject) n).name()).toList())
             .containsExactly("node-1", "node-2", "node-4"));
-  }
-
-  private static String echoThrough(String host, int port) throws Exception {
-    try (Socket s = new Socket()) {
-      s.connect(new InetSocketAddress(host, port), 2000);
-      s.setSoTimeout(5000);
-      s.getOutputStream().write("still serving\n".getBytes(StandardCharsets.UTF_8));
-      StringBuilder line = new StringBuilder();
-      int c;
-      while ((c = s.getInputStream().read()) != -1 && c != '\n') line.append((char) c);
-      return line.toString();
-    }
   }
 }
