@@ -160,29 +160,8 @@ public final class GatewayNode {
   private Future<VersionedConfig> initialConfig() {
     return store.current().compose(current -> current != null
         ? Future.succeededFuture(current)
-        : vertx.executeBlocking(this::bootCandidate).compose(store::publishIfAbsent));
-  }
-
-  private VersionedConfig bootCandidate() {
-    JsonObject fromFile = ConfigDocument.shared(localDocument, baseDir);
-    Optional<VersionedConfig> saved;
-    Optional<FileTime> savedAt;
-    try {
-      saved = stateDir.readApplied();
-      savedAt = stateDir.appliedTime();
-    } catch (IOException | RuntimeException e) {
-      LOG.warning(() -> "ignoring unreadable " + stateDir.appliedFile() + ": " + e.getMessage());
-      return new VersionedConfig(1, fromFile);
-    }
-    if (saved.isEmpty() || savedAt.isEmpty()) return new VersionedConfig(1, fromFile);
-    long version = saved.get().version();
-    if (fileModified.isPresent() && fileModified.get().compareTo(savedAt.get()) > 0) {
-      LOG.info(() -> "the config file was edited after " + stateDir.appliedFile() + " (version " + version
-          + ") was written: publishing the file's config as version " + (version + 1));
-      return new VersionedConfig(version + 1, fromFile);
-    }
-    LOG.info(() -> "restoring config version " + version + " from " + stateDir.appliedFile());
-    return saved.get();
+        : vertx.executeBlocking(() -> stateDir.restoreOr(ConfigDocument.shared(localDocument, baseDir), fileModified))
+            .compose(store::publishIfAbsent));
   }
 
   /** Applies the cluster's newest config if this node has not yet; one apply runs at a time. */

@@ -1,6 +1,7 @@
 package io.archway.launcher.node;
 
 import io.archway.core.store.VersionedConfig;
+import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -13,6 +14,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
+import java.util.logging.Logger;
 
 /**
  * The folder where a node keeps the last config it applied, so that a cluster restarted as a whole comes
@@ -20,6 +22,8 @@ import java.util.Optional;
  * by its owner only, since it holds the config as applied, passwords included.
  */
 final class StateDir {
+
+  private static final Logger LOG = Logger.getLogger(StateDir.class.getName());
 
   static final String APPLIED = "applied-config.json";
 
@@ -56,6 +60,32 @@ final class StateDir {
     Path file = appliedFile();
     if (!Files.isRegularFile(file)) return Optional.empty();
     return Optional.of(VersionedConfig.fromJson(Files.readString(file)));
+  }
+
+  /**
+   * What a node that finds no cluster config starts with: the config it last applied, unless the config
+   * file was modified after that was written (newer intent, published as the next version); the file's
+   * config as version 1 when there is no readable state.
+   */
+  VersionedConfig restoreOr(JsonObject fromFile, Optional<FileTime> fileModified) {
+    Optional<VersionedConfig> saved;
+    Optional<FileTime> savedAt;
+    try {
+      saved = readApplied();
+      savedAt = appliedTime();
+    } catch (IOException | RuntimeException e) {
+      LOG.warning(() -> "ignoring unreadable " + appliedFile() + ": " + e.getMessage());
+      return new VersionedConfig(1, fromFile);
+    }
+    if (saved.isEmpty() || savedAt.isEmpty()) return new VersionedConfig(1, fromFile);
+    long version = saved.get().version();
+    if (fileModified.isPresent() && fileModified.get().compareTo(savedAt.get()) > 0) {
+      LOG.info(() -> "the config file was edited after " + appliedFile() + " (version " + version
+          + ") was written: publishing the file's config as version " + (version + 1));
+      return new VersionedConfig(version + 1, fromFile);
+    }
+    LOG.info(() -> "restoring config version " + version + " from " + appliedFile());
+    return saved.get();
   }
 
   Optional<FileTime> appliedTime() throws IOException {
