@@ -96,6 +96,7 @@ public final class ProxyVerticle extends VerticleBase implements ConfigApplier {
   @Override
   public Future<?> stop() {
     shutDown = true;
+    tls.close();
     for (Listener draining : new ArrayList<>(stopping.values())) draining.closeNow(Termination.SHUTDOWN);
     return stopListeners(Duration.ZERO);
   }

@@ -5,6 +5,7 @@ import io.archway.core.config.ListenerTlsConfig;
 import io.archway.core.config.PoolConfig;
 import io.archway.core.config.PoolTlsConfig;
 import io.archway.core.tls.KeyMaterialException;
+import io.archway.core.tls.TlsEngine;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -23,7 +24,8 @@ import javax.net.ssl.SSLException;
 
 /**
  * The TLS contexts of one proxy verticle's listeners and pools, each kept until its settings or the
- * content of its certificate files change. Rebuilding on a content change is how a certificate is
+ * content of its certificate files change, and shared with the process's other verticles
+ * ({@link SharedContexts}). Rebuilding on a content change is how a certificate is
  * rotated: new files behind the same paths give new handshakes the new certificate, while open
  * connections keep the engine they started with. Confined to the verticle's context, except
  * {@link #changed}, which only reads files.
@@ -33,7 +35,8 @@ public final class TlsSetup {
   /** The files of some certificate entries and a digest of their content when last built. */
   public record Watched(List<String> files, String digest) {}
 
-  private record Built<T>(Object settings, Watched files, T value) {}
+  /** {@code key}: what it is shared under, with the other verticles of the process. */
+  private record Built<T>(Object settings, Watched files, Object key, T value) {}
 
   private final Map<String, Built<ServerTls>> listeners = new HashMap<>();
   private final Map<String, Built<BackendTls>> pools = new HashMap<>();
@@ -48,8 +51,10 @@ public final class TlsSetup {
     Built<ServerTls> built = listeners.get(address);
     Object settings = List.of(tls, used);
     if (built != null && built.settings().equals(settings) && built.files().equals(files)) return built.value();
-    ServerTls fresh = ServerTls.build(tls, certificates);
-    listeners.put(address, new Built<>(settings, files, fresh));
+    Object key = List.of("listener", settings, files.digest(), TlsEngine.provider());
+    ServerTls fresh = SharedContexts.acquire(key, () -> ServerTls.build(tls, certificates));
+    Built<ServerTls> replaced = listeners.put(address, new Built<>(settings, files, key, fresh));
+    if (replaced != null) SharedContexts.release(replaced.key());
     return fresh;
   }
 
@@ -65,15 +70,27 @@ public final class TlsSetup {
     Built<BackendTls> built = pools.get(pool.name());
     Object settings = List.of(tls, used);
     if (built != null && built.settings().equals(settings) && built.files().equals(files)) return built.value();
-    BackendTls fresh = BackendTls.build(pool.name(), tls, certificates);
-    pools.put(pool.name(), new Built<>(settings, files, fresh));
+    Object key = List.of("pool", pool.name(), settings, files.digest(), TlsEngine.provider());
+    BackendTls fresh = SharedContexts.acquire(key, () -> BackendTls.build(pool.name(), tls, certificates));
+    Built<BackendTls> replaced = pools.put(pool.name(), new Built<>(settings, files, key, fresh));
+    if (replaced != null) SharedContexts.release(replaced.key());
     return fresh;
   }
 
   /** Forgets what no listener address or pool of the current config uses any more. */
   public void retain(Set<String> addresses, Set<String> poolNames) {
-    listeners.keySet().retainAll(addresses);
-    pools.keySet().retainAll(poolNames);
+    listeners.entrySet().removeIf(e -> !addresses.contains(e.getKey()) && released(e.getValue()));
+    pools.entrySet().removeIf(e -> !poolNames.contains(e.getKey()) && released(e.getValue()));
+  }
+
+  /** Lets go of every context (the verticle stops). */
+  public void close() {
+    retain(Set.of(), Set.of());
+  }
+
+  private static boolean released(Built<?> built) {
+    SharedContexts.release(built.key());
+    return true;
   }
 
   /** The files in use now, for a rotation check off the event loop. */

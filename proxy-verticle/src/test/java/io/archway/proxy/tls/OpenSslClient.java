@@ -32,4 +32,20 @@ final class OpenSslClient {
     }
     return new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
   }
+
+  /**
+   * One handshake that saves its session to {@code session} (first call) or offers it (later calls);
+   * true when the server resumed it.
+   */
+  static boolean resumed(int port, String sni, Path ca, Path session, boolean first) throws Exception {
+    Process p = new ProcessBuilder("openssl", "s_client", "-connect", "127.0.0.1:" + port, "-servername", sni,
+        "-CAfile", ca.toString(), "-verify_return_error", first ? "-sess_out" : "-sess_in", session.toString())
+        .redirectErrorStream(true).start();
+    // TLS 1.3 tickets arrive after the handshake: wait a moment before ending the session.
+    Thread.sleep(300);
+    p.getOutputStream().close();
+    if (!p.waitFor(10, TimeUnit.SECONDS)) p.destroyForcibly();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+    return out.contains("Reused, TLS");
+  }
 }

@@ -291,4 +291,18 @@ class TlsTerminationTest {
     String out = OpenSslClient.exchange(port, "v2.api.example.com", dir.resolve("ca.pem"), "ping");
     assertThat(out).contains("hi\nping").contains("Verify return code: 0 (ok)").contains("subject=CN = exact.example.com");
   }
+
+  @ParameterizedTest(name = "engine {0}")
+  @MethodSource("engines")
+  void sessionsResumeWhicheverEventLoopTakesTheConnection(String engine) throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(OpenSslClient.present(), "openssl is not installed");
+    start(engine, tls("web"));
+    Path session = dir.resolve("session.pem");
+    OpenSslClient.resumed(port, "web.example.com", dir.resolve("ca.pem"), session, true);
+    // The gateway runs two proxy instances that take turns accepting: six tries reach both.
+    for (int i = 0; i < 6; i++) {
+      assertThat(OpenSslClient.resumed(port, "web.example.com", dir.resolve("ca.pem"), session, false))
+          .as("resumption %d", i).isTrue();
+    }
+  }
 }
