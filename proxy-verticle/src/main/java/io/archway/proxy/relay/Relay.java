@@ -30,6 +30,8 @@ public final class Relay {
   private long lastActivity;
   private boolean connecting = true;
   private boolean closing;
+  /** Closed by the gateway ({@link #close}): its reason stands, also over a handshake failure. */
+  private boolean closedByGateway;
   private boolean finished;
   /** Channels of this relay not yet inactive. */
   private int open = 1;
@@ -93,7 +95,7 @@ public final class Relay {
    */
   public void handshakeFailed() {
     connecting = false;
-    termination = Termination.TLS_FAILED;
+    if (!closedByGateway) termination = Termination.TLS_FAILED;
     if (!closing) {
       closing = true;
       client.close();
@@ -108,6 +110,7 @@ public final class Relay {
   public void close(Termination why) {
     if (finished) return;
     if (!closing) {
+      closedByGateway = true;
       closing = true;
       termination = why;
     }

@@ -64,9 +64,13 @@ class TlsTerminationTest {
   }
 
   private void start(String engine, JsonObject tls) throws Exception {
+    start(engine, tls, false);
+  }
+
+  private void start(String engine, JsonObject tls, boolean nativeTransport) throws Exception {
     Engines.use(engine);
     backend = TcpBackend.banner("hi\n");
-    gateway = Gateway.start();
+    gateway = Gateway.start(2, nativeTransport);
     gateway.healthy("p", backend.address());
     TestPki.write(web, dir.resolve("web.pem"), dir.resolve("web-key.pem"), KeyFormat.TRADITIONAL);
     TestPki.write(api, dir.resolve("api.pem"), dir.resolve("api-key.pem"), KeyFormat.PKCS8);
@@ -207,8 +211,8 @@ class TlsTerminationTest {
 
   @ParameterizedTest(name = "engine {0}")
   @MethodSource("engines")
-  void megabytesEachWayArriveIntactThroughTls(String engine) throws Exception {
-    start(engine, tls("web"));
+  void megabytesEachWayArriveIntactThroughTlsOnNativeTransport(String engine) throws Exception {
+    start(engine, tls("web"), true);
     long size = 8L * 1024 * 1024;
     try (SSLSocket client = TlsClients.connect(TlsClients.context(pki.ca(), null), port, "web.example.com")) {
       assertThat(Streams.read(client.getInputStream(), 3)).isEqualTo("hi\n");
