@@ -9,6 +9,7 @@ import io.archway.launcher.cli.CommandLine;
 import io.archway.launcher.cli.UsageException;
 import io.archway.launcher.demo.DemoBackends;
 import io.archway.launcher.node.GatewayNode;
+import io.archway.launcher.status.StatusCommand;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.io.InputStream;
@@ -16,11 +17,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.LogManager;
 
-/** {@code bin/archway}: runs a node, the demo, or validates a config file. Exit 0 ok, 1 runtime, 2 usage/config. */
+/**
+ * {@code bin/archway}: runs a node or the demo, validates a config file, or summarises a cluster.
+ * Exit 0 ok, 1 runtime failure (status: a target is down), 2 usage or config (status: admin unreachable).
+ */
 public final class Main {
 
   static final int OK = 0;
@@ -49,6 +54,8 @@ public final class Main {
     }
     return switch (cli.command()) {
       case "validate" -> validate(Path.of(cli.file().orElseThrow()), env);
+      case "status" -> new StatusCommand(cli.options().getOrDefault("admin", "http://127.0.0.1:9090"),
+          Optional.ofNullable(cli.options().get("token"))).run(System.out, System.err);
       case "demo" -> serve(cli, cli.configFile("conf/demo.yaml"), env, true);
       default -> serve(cli, cli.configFile("conf/gateway.yaml"), env, false);
     };

@@ -10,7 +10,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The launcher's command line: a command ({@code run}, {@code demo}, {@code validate}) and options, each
+ * The launcher's command line: a command ({@code run}, {@code demo}, {@code validate}, {@code status}) and
+ * options, each
  * also settable by an environment variable {@code ARCHWAY_<NAME>}; an option beats the environment,
  * which beats the config file.
  */
@@ -20,6 +21,10 @@ public record CommandLine(String command, Map<String, String> options, Optional<
   public static final List<String> OPTIONS = List.of("config", "node-name", "bind-host", "admin-port",
       "cluster-join", "cluster-members", "cluster-service-dns", "cluster-host", "cluster-port", "state-dir");
 
+  /** Options of {@code status} and the environment variables that set them. */
+  public static final Map<String, String> STATUS_OPTIONS =
+      Map.of("admin", "ARCHWAY_ADMIN_URL", "token", "ARCHWAY_ADMIN_TOKEN");
+
   public static final String USAGE = """
       usage: archway run [--config FILE] [--node-name NAME] [--bind-host IP] [--admin-port PORT]
                          [--cluster-join tcp-ip|kubernetes] [--cluster-members H:P,...]
@@ -27,6 +32,7 @@ public record CommandLine(String command, Map<String, String> options, Optional<
                          [--state-dir DIR]
              archway demo [same options as run]
              archway validate FILE
+             archway status [--admin URL] [--token TOKEN]   (ARCHWAY_ADMIN_URL, ARCHWAY_ADMIN_TOKEN)
       Each option can also be set by an environment variable: --admin-port by ARCHWAY_ADMIN_PORT, ...""";
 
   /** Parses arguments; throws {@link UsageException} naming the bad one. */
@@ -37,14 +43,29 @@ public record CommandLine(String command, Map<String, String> options, Optional<
       if (args.length != 2) throw new UsageException("validate takes one FILE");
       return new CommandLine(command, Map.of(), Optional.of(args[1]));
     }
+    if (command.equals("status")) {
+      return new CommandLine(command, options(args, STATUS_OPTIONS, env), Optional.empty());
+    }
     if (!command.equals("run") && !command.equals("demo")) {
-      throw new UsageException("unknown command '" + command + "' (run, demo, validate)");
+      throw new UsageException("unknown command '" + command + "' (run, demo, validate, status)");
     }
+    Map<String, String> variables = new LinkedHashMap<>();
+    OPTIONS.forEach(o -> variables.put(o, "ARCHWAY_" + o.toUpperCase().replace('-', '_')));
+    Map<String, String> options = options(args, variables, env);
+    for (String port : List.of("admin-port", "cluster-port")) {
+      if (options.containsKey(port)) checkPort(port, options.get(port));
+    }
+    if (options.containsKey("cluster-join")) checkJoin(options.get("cluster-join"));
+    return new CommandLine(command, options, Optional.empty());
+  }
+
+  /** Options by name (without dashes) from the environment variables named, then from the arguments. */
+  private static Map<String, String> options(String[] args, Map<String, String> allowed, Map<String, String> env) {
     Map<String, String> options = new LinkedHashMap<>();
-    for (String name : OPTIONS) {
-      String value = env.get("ARCHWAY_" + name.toUpperCase().replace('-', '_'));
+    allowed.forEach((name, variable) -> {
+      String value = env.get(variable);
       if (value != null && !value.isEmpty()) options.put(name, value);
-    }
+    });
     for (int i = 1; i < args.length; i++) {
       String arg = args[i];
       if (!arg.startsWith("--")) throw new UsageException("unexpected argument '" + arg + "'");
@@ -55,18 +76,14 @@ public record CommandLine(String command, Map<String, String> options, Optional<
         value = name.substring(eq + 1);
         name = name.substring(0, eq);
       }
-      if (!OPTIONS.contains(name)) throw new UsageException("unknown option --" + name);
+      if (!allowed.containsKey(name)) throw new UsageException("unknown option --" + name);
       if (value == null) {
         if (i + 1 >= args.length) throw new UsageException("--" + name + " needs a value");
         value = args[++i];
       }
       options.put(name, value);
     }
-    for (String port : List.of("admin-port", "cluster-port")) {
-      if (options.containsKey(port)) checkPort(port, options.get(port));
-    }
-    if (options.containsKey("cluster-join")) checkJoin(options.get("cluster-join"));
-    return new CommandLine(command, options, Optional.empty());
+    return options;
   }
 
   private static void checkPort(String name, String value) {

@@ -28,7 +28,7 @@ class CommandLineTest {
     assertThatThrownBy(() -> CommandLine.parse(new String[] {"run", "--colour", "x"}, Map.of()))
         .hasMessage("unknown option --colour");
     assertThatThrownBy(() -> CommandLine.parse(new String[] {"start"}, Map.of()))
-        .hasMessage("unknown command 'start' (run, demo, validate)");
+        .hasMessage("unknown command 'start' (run, demo, validate, status)");
     assertThatThrownBy(() -> CommandLine.parse(new String[] {"run", "--config"}, Map.of()))
         .hasMessage("--config needs a value");
   }
