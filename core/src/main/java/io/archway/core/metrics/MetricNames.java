@@ -11,6 +11,8 @@ public final class MetricNames {
   public static final String BACKEND_CONNECT_ERRORS = "archway.backend.connect.errors";
   public static final String POOL_TARGETS = "archway.pool.targets";
   public static final String CONFIG_VERSION = "archway.config.version";
+  /** Config versions this node applied ({@code result="ok"}) or could not ({@code result="failed"}). */
+  public static final String CONFIG_APPLIES = "archway.config.applies";
 
   public static final String TAG_LISTENER = "listener";
   public static final String TAG_POOL = "pool";
@@ -18,6 +20,7 @@ public final class MetricNames {
   public static final String TAG_DIRECTION = "direction";
   public static final String TAG_REASON = "reason";
   public static final String TAG_STATE = "state";
+  public static final String TAG_RESULT = "result";
 
   private MetricNames() {}
 }

@@ -18,6 +18,7 @@ import io.archway.core.store.ConfigWriter;
 import io.archway.core.store.VersionedConfig;
 import io.archway.health.HealthVerticle;
 import io.archway.proxy.ProxyVerticle;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -60,6 +61,8 @@ public final class GatewayNode {
   private String adminAddress;
   private Future<Void> applying = Future.succeededFuture();
   private long heartbeatTimer;
+  private Counter applied;
+  private Counter applyFailures;
   private long reconcileTimer;
 
   private GatewayNode(Vertx vertx, NodeContext node, JsonObject localDocument, Path baseDir,
@@ -127,6 +130,8 @@ public final class GatewayNode {
     Gauge.builder(MetricNames.CONFIG_VERSION, node.status(), s -> s.appliedVersion())
         .description("The config version this node applied")
         .register(node.metrics().registry());
+    applied = applies("ok");
+    applyFailures = applies("failed");
     int instances = Runtime.getRuntime().availableProcessors();
     ConfigWriter writer = new ConfigWriter(vertx, store, baseDir);
     return vertx.deployVerticle(new AdminVerticle(node, fileConfig.admin(), store, writer, registry, board))
@@ -185,6 +190,7 @@ public final class GatewayNode {
     return Future.all(applies).<Void>mapEmpty()
         .compose(x -> {
           node.status().applied(versioned.version());
+          applied.increment();
           writeState(versioned);
           LOG.info(() -> "node " + name() + " applied config version " + versioned.version());
           return heartbeat();
@@ -192,7 +198,15 @@ public final class GatewayNode {
         .recover(e -> failed(versioned.version(), e));
   }
 
+  private Counter applies(String result) {
+    return Counter.builder(MetricNames.CONFIG_APPLIES)
+        .description("Config versions this node applied, or failed to apply")
+        .tag(MetricNames.TAG_RESULT, result)
+        .register(node.metrics().registry());
+  }
+
   private Future<Void> failed(long version, Throwable e) {
+    applyFailures.increment();
     String before = node.status().lastError();
     node.status().applyFailed(version, e.getMessage());
     // The reconcile timer retries every few seconds (a port may free up): log each new reason once.

@@ -98,6 +98,9 @@ class HotApplyTest {
     await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
         assertThat(nodes.get(1).context().status().appliedVersion()).isEqualTo(fixed));
     assertThat(nodes.get(1).context().status().lastError()).isNull();
+    assertThat(nodes.get(1).context().metrics().scrape())
+        .contains("archway_config_applies_total{result=\"ok\"} 2.0")
+        .containsPattern("archway_config_applies_total\\{result=\"failed\"} [1-9]");
   }
 
   /** Waits until every node applied {@code version} and prints how long that took. */
