@@ -4,6 +4,7 @@ import io.archway.admin.api.ApplyConsumer;
 import io.archway.admin.api.ClusterResource;
 import io.archway.admin.api.ConfigResource;
 import io.archway.admin.api.ConfigWrites;
+import io.archway.admin.api.HealthEvents;
 import io.archway.admin.api.HealthResource;
 import io.archway.admin.auth.BearerTokenAuth;
 import io.archway.admin.auth.ExposureRule;
@@ -53,6 +54,7 @@ public final class AdminVerticle extends VerticleBase {
   private final ConfigWriter writer;
   private volatile HttpServer server;
   private MessageConsumer<Object> applyConsumer;
+  private final HealthEvents events = new HealthEvents();
 
   public AdminVerticle(NodeContext node, AdminConfig admin, ConfigStore store, ConfigWriter writer,
       NodeRegistry registry, HealthBoard board) {
@@ -83,6 +85,7 @@ public final class AdminVerticle extends VerticleBase {
     }
     String address = new HostPort(admin.host(), admin.port()).toString();
     applyConsumer = ApplyConsumer.register(vertx, writer);
+    events.listen(vertx);
     return DashboardPage.load(vertx, node.nodeName()).compose(page -> {
       HttpServer http = vertx.createHttpServer(new HttpServerOptions()
           .setHost(admin.host())
@@ -104,8 +107,9 @@ public final class AdminVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     HttpServer s = server;
-    Future<Void> consumer = applyConsumer == null ? Future.succeededFuture() : applyConsumer.unregister();
-    return s == null ? consumer : Future.join(consumer, s.close());
+    Future<Void> consumers = Future.join(
+        applyConsumer == null ? Future.succeededFuture() : applyConsumer.unregister(), events.close()).mapEmpty();
+    return s == null ? consumers : Future.join(consumers, s.close());
   }
 
   private Router router(DashboardPage page) {
@@ -114,6 +118,8 @@ public final class AdminVerticle extends VerticleBase {
     router.get("/readyz").handler(new ReadinessHandler(node.status()));
     router.get("/metrics").handler(new MetricsHandler(node.metrics()));
     router.get("/").handler(page);
+    router.get("/dashboard/dashboard.js").handler(page::script);
+    router.get("/dashboard/dashboard.css").handler(page::style);
 
     admin.token().ifPresent(token -> router.route("/api/*").handler(new BearerTokenAuth(token)));
     ConfigResource config = new ConfigResource(store);
@@ -123,6 +129,7 @@ public final class AdminVerticle extends VerticleBase {
     }
     HealthResource health = new HealthResource(board);
     router.get("/api/health").handler(health::handle);
+    router.get("/api/events").handler(events::handle);
     ClusterResource cluster = new ClusterResource(registry, store);
     router.get("/api/cluster").handler(cluster::handle);
     ConfigWrites writes = new ConfigWrites(writer);

@@ -22,8 +22,17 @@ public final class EchoBackend implements AutoCloseable {
 
   /** Completes once the server listens on {@code host} and an ephemeral port. */
   public static Future<EchoBackend> start(Vertx vertx, String host, String banner) {
+    return start(vertx, host, 0, banner);
+  }
+
+  /** Completes once the server listens on {@code host:port}, for a target that comes up later. */
+  public static Future<EchoBackend> startOn(Vertx vertx, String host, int port) {
+    return start(vertx, host, port, null);
+  }
+
+  private static Future<EchoBackend> start(Vertx vertx, String host, int port, String banner) {
     AtomicInteger connections = new AtomicInteger();
-    NetServer server = vertx.createNetServer(new NetServerOptions().setHost(host).setPort(0));
+    NetServer server = vertx.createNetServer(new NetServerOptions().setHost(host).setPort(port));
     server.connectHandler(socket -> {
       connections.incrementAndGet();
       if (banner != null) socket.write(banner);
