@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -71,8 +70,9 @@ public final class ConfigParser {
     Set<String> certNames = unique("certificates", certificates.stream().map(CertificateConfig::name).toList());
     Set<String> poolNames = unique("pools", pools.stream().map(PoolConfig::name).toList());
     unique("listeners", listeners.stream().map(ListenerConfig::name).toList());
-    checkReferences(listeners, pools, certificates, poolNames, certNames);
-    checkAddresses(listeners);
+    CrossChecks checks = new CrossChecks(problems);
+    checks.references(listeners, pools, certificates, poolNames, certNames);
+    checks.addresses(listeners);
     return new GatewayConfig(admin, node, accessLog, listeners, pools, certificates);
   }
 
@@ -126,7 +126,7 @@ public final class ConfigParser {
         if (!isIpLiteral(h)) {
           r.problem("host",
               "'" + h + "' is not an IP address (this node's own, such as 10.0.0.5; in a pod, its pod IP)");
-        } else if (isWildcard(h)) {
+        } else if (CrossChecks.isWildcard(h)) {
           r.problem("host", h + " cannot be announced to peers; give this node's own address (in a pod, its pod IP)");
         }
       });
@@ -355,71 +355,6 @@ public final class ConfigParser {
       }
     }
     return seen;
-  }
-
-  private void checkReferences(List<ListenerConfig> listeners, List<PoolConfig> pools,
-      List<CertificateConfig> certificates, Set<String> poolNames, Set<String> certNames) {
-    Map<String, CertificateConfig> certs = new HashMap<>();
-    certificates.forEach(c -> certs.put(c.name(), c));
-    for (int i = 0; i < listeners.size(); i++) {
-      ListenerConfig l = listeners.get(i);
-      String at = "listeners[" + i + "]";
-      if (!l.pool().isEmpty() && !poolNames.contains(l.pool())) {
-        problems.add(new Problem(at + ".pool", "no pool named '" + l.pool() + "' (pools: " + poolNames + ")"));
-      }
-      for (int j = 0; j < l.sni().size(); j++) {
-        String p = l.sni().get(j).pool();
-        if (!p.isEmpty() && !poolNames.contains(p)) {
-          problems.add(new Problem(at + ".sni[" + j + "].pool", "no pool named '" + p + "' (pools: " + poolNames + ")"));
-        }
-      }
-      if (l.tls().isPresent()) {
-        ListenerTlsConfig tls = l.tls().get();
-        for (int j = 0; j < tls.certificates().size(); j++) {
-          String c = tls.certificates().get(j);
-          CertificateConfig cert = certs.get(c);
-          if (cert == null) {
-            problems.add(new Problem(at + ".tls.certificates[" + j + "]", "no certificate named '" + c + "'"));
-          } else if (cert.ca().isPresent()) {
-            problems.add(new Problem(at + ".tls.certificates[" + j + "]",
-                "'" + c + "' holds only a CA; a listener needs a certificate with its key"));
-          }
-        }
-        tls.clientCa().ifPresent(ca -> checkCertificate(at + ".tls.clientCa", ca, certNames));
-      }
-    }
-    for (int i = 0; i < pools.size(); i++) {
-      String at = "pools[" + i + "].tls";
-      pools.get(i).tls().ifPresent(tls -> {
-        tls.trustCa().ifPresent(ca -> checkCertificate(at + ".trustCa", ca, certNames));
-        tls.certificate().ifPresent(c -> checkCertificate(at + ".certificate", c, certNames));
-      });
-    }
-  }
-
-  private void checkCertificate(String path, String name, Set<String> certNames) {
-    if (!certNames.contains(name)) problems.add(new Problem(path, "no certificate named '" + name + "'"));
-  }
-
-  private void checkAddresses(List<ListenerConfig> listeners) {
-    for (int i = 0; i < listeners.size(); i++) {
-      for (int j = 0; j < i; j++) {
-        ListenerConfig a = listeners.get(j);
-        ListenerConfig b = listeners.get(i);
-        if (a.port() == b.port() && a.port() != 0 && overlaps(a.host(), b.host())) {
-          problems.add(new Problem("listeners[" + i + "].port", b.host() + ":" + b.port()
-              + " is already taken by listener '" + a.name() + "' (" + a.host() + ":" + a.port() + ")"));
-        }
-      }
-    }
-  }
-
-  private static boolean overlaps(String a, String b) {
-    return a.equals(b) || isWildcard(a) || isWildcard(b);
-  }
-
-  private static boolean isWildcard(String host) {
-    return host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]");
   }
 
   private static boolean isIpLiteral(String host) {
