@@ -131,12 +131,14 @@ class ConfigWritesTest {
   }
 
   @Test
-  void drainingATargetIsRefusedByNameUntilDrainingExists() {
+  void drainingATargetSetsItsStateClusterWide() {
     put("/api/config", YAML);
     HttpResponse<String> response = admin.send("POST", "/api/pools/redis/targets/127.0.0.1:6379/drain");
-    assertThat(response.statusCode()).isEqualTo(400);
-    assertThat(response.body()).contains("pools[0].targets[0].state", "draining is not supported yet");
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(current().getJsonArray("pools").getJsonObject(0).getJsonArray("targets").getJsonObject(0)
+        .getString("state")).isEqualTo("draining");
     assertThat(admin.send("POST", "/api/pools/redis/targets/127.0.0.1:1/drain").statusCode()).isEqualTo(404);
+    assertThat(admin.send("POST", "/api/pools/nope/targets/127.0.0.1:6379/drain").statusCode()).isEqualTo(404);
   }
 
   @Test

@@ -159,6 +159,7 @@ public final class ProxyVerticle extends VerticleBase implements ConfigApplier {
     }
     pools.clear();
     pools.putAll(nextPools);
+    listeners.values().forEach(l -> l.drainTargets(pools));
 
     stopped.values().removeIf(Listener::stoppedLongAgo);
     Map<String, Wanted> wanted = new LinkedHashMap<>();

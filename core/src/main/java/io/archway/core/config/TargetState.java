@@ -3,7 +3,7 @@ package io.archway.core.config;
 /** What the operator allows a target to do; health is separate. */
 public enum TargetState implements Keyword {
   ENABLED("enabled", true),
-  DRAINING("draining", false),
+  DRAINING("draining", true),
   DISABLED("disabled", true);
 
   private final String keyword;

@@ -210,8 +210,33 @@ public final class Listener {
     });
   }
 
+  /**
+   * Connections to a target that its pool now marks {@code draining}, or no longer lists, may finish
+   * within the pool's drain timeout and are then closed ({@code drain_timeout}); a connection whose target
+   * is enabled again before that keeps going. Call after every apply, with the pools by name.
+   */
+  public void drainTargets(Map<String, Pool> pools) {
+    relays.forEach((relay, opened) -> {
+      String target = relay.target();
+      if (target == null) return;
+      Pool now = pools.get(opened.pool);
+      boolean leaving = now == null || now.isLeaving(target);
+      if (leaving && opened.drainTimer < 0) {
+        long drainMillis = (now == null ? pool : now).drainTimeout().toMillis();
+        opened.drainTimer = services.vertx().setTimer(Math.max(1, drainMillis), id -> {
+          opened.drainTimer = -1;
+          relay.close(Termination.DRAIN_TIMEOUT);
+        });
+      } else if (!leaving && opened.drainTimer >= 0) {
+        services.vertx().cancelTimer(opened.drainTimer);
+        opened.drainTimer = -1;
+      }
+    });
+  }
+
   private void finished(Relay relay, ListenerMeters m, String listenerName) {
     Opened opened = relays.remove(relay);
+    if (opened.drainTimer >= 0) services.vertx().cancelTimer(opened.drainTimer);
     m.finished(relay.termination());
     if (logEnabled) {
       services.accessLog().log(new AccessLogEntry(relay.acceptMillis(), services.node(), listenerName,
@@ -237,6 +262,8 @@ public final class Listener {
   private static final class Opened {
     private String pool;
     private TlsSession tls;
+    /** The timer that ends this connection because its target is draining; -1 when there is none. */
+    private long drainTimer = -1;
 
     Opened(String pool) {
       this.pool = pool;

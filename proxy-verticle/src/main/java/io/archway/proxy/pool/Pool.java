@@ -84,6 +84,14 @@ public final class Pool {
     });
   }
 
+  /** Whether connections to {@code targetKey} should end: the pool no longer lists it, or drains it. */
+  public boolean isLeaving(String targetKey) {
+    for (Target t : targets) {
+      if (t.key().equals(targetKey)) return t.draining();
+    }
+    return true;
+  }
+
   public Target target(int index) {
     return targets[index];
   }

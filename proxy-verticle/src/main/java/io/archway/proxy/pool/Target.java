@@ -33,6 +33,11 @@ public final class Target {
     return state == TargetState.ENABLED;
   }
 
+  /** Draining: no new connections, and open ones end within the pool's drain timeout. */
+  public boolean draining() {
+    return state == TargetState.DRAINING;
+  }
+
   public void connectFailed() {
     connectErrors.increment();
   }
