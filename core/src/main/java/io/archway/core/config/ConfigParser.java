@@ -265,6 +265,8 @@ public final class ConfigParser {
     Duration idle = r.duration("idleTimeout", ListenerConfig.DEFAULT_IDLE_TIMEOUT, Duration.ofSeconds(1), DAY);
     Duration halfClose = r.duration(
         "halfCloseTimeout", ListenerConfig.DEFAULT_HALF_CLOSE_TIMEOUT, Duration.ofMillis(100), Duration.ofHours(1));
+    // Several processes on one host share the port and the kernel spreads connections (SO_REUSEPORT).
+    boolean reusePort = r.bool("reusePort", false);
     Optional<ListenerTlsConfig> tls = r.object("tls").map(this::listenerTls);
     boolean terminates = protocol == ListenerProtocol.TLS || protocol == ListenerProtocol.HTTPS;
     if (tls.isPresent() && !terminates) {
@@ -276,7 +278,7 @@ public final class ConfigParser {
       r.problem("sni", "routing by SNI applies to protocol tls-passthrough only");
     }
     r.finish();
-    return new ListenerConfig(name, protocol, host, port, pool, idle, halfClose, tls, sni);
+    return new ListenerConfig(name, protocol, host, port, pool, idle, halfClose, reusePort, tls, sni);
   }
 
   private ListenerTlsConfig listenerTls(ConfigReader r) {

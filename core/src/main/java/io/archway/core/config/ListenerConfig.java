@@ -13,6 +13,7 @@ public record ListenerConfig(
     String pool,
     Duration idleTimeout,
     Duration halfCloseTimeout,
+    boolean reusePort,
     Optional<ListenerTlsConfig> tls,
     List<SniRule> sni) {
 
@@ -26,6 +27,6 @@ public record ListenerConfig(
 
   /** The same listener bound to another host, for {@code --bind-host}. */
   public ListenerConfig withHost(String newHost) {
-    return new ListenerConfig(name, protocol, newHost, port, pool, idleTimeout, halfCloseTimeout, tls, sni);
+    return new ListenerConfig(name, protocol, newHost, port, pool, idleTimeout, halfCloseTimeout, reusePort, tls, sni);
   }
 }

@@ -80,6 +80,7 @@ public final class Listener {
     NetServer attempt = services.vertx().createNetServer(new NetServerOptions()
         .setHost(config.host())
         .setPort(config.port())
+        .setReusePort(config.reusePort())
         .setTcpNoDelay(true));
     attempt.connectHandler(this::accept);
     server = attempt;
