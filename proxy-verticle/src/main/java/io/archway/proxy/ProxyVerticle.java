@@ -123,11 +123,16 @@ public final class ProxyVerticle extends VerticleBase implements ConfigApplier {
    * fail.
    */
   public Future<Void> shutdown() {
+    return shutdown(null);
+  }
+
+  /** As {@link #shutdown()}, but every connection gets {@code drain} (when not null) instead. */
+  public Future<Void> shutdown(Duration drain) {
     return onContext(() -> {
       // After any apply in progress, so that no listener binds once the drain has begun.
       applying = applying.transform(previous -> onContext(() -> {
         shutDown = true;
-        return stopListeners(null);
+        return stopListeners(drain);
       }));
       return applying;
     });

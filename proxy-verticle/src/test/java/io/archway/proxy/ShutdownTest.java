@@ -17,6 +17,11 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -98,6 +103,44 @@ class ShutdownTest {
       assertThat(Streams.closedByPeer(client)).isTrue();
     }
     assertThat(gateway.awaitAccessLine(l -> true).getString("termination")).isEqualTo("shutdown");
+  }
+
+  @Test
+  void aShutdownTimeoutOverridesThePoolsAndWhatIsLeftClosesSpreadOverASecond() throws Exception {
+    gateway.apply(config(listener("l", port, "p"), pool("p", backend.address()).put("drainTimeout", "30s")));
+    int count = 20;
+    Socket[] clients = new Socket[count];
+    long[] closedAt = new long[count];
+    try {
+      for (int i = 0; i < count; i++) {
+        clients[i] = Streams.connect(port);
+        assertThat(echo(clients[i], "x")).isEqualTo("x");
+      }
+      long start = System.nanoTime();
+      Future<Void> shutdown = gateway.shutdownAsync(Duration.ofMillis(300));
+      // One watcher per client, so that each close is seen when it happens, whatever the order.
+      ExecutorService watchers = Executors.newFixedThreadPool(count);
+      try {
+        List<java.util.concurrent.Future<?>> watching = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+          int n = i;
+          watching.add(watchers.submit(() -> {
+            assertThat(Streams.closedByPeer(clients[n])).isTrue();
+            closedAt[n] = System.nanoTime();
+          }));
+        }
+        for (java.util.concurrent.Future<?> w : watching) w.get(10, TimeUnit.SECONDS);
+      } finally {
+        watchers.shutdownNow();
+      }
+      Gateway.await(shutdown);
+      long first = Arrays.stream(closedAt).min().orElseThrow();
+      long last = Arrays.stream(closedAt).max().orElseThrow();
+      assertThat((first - start) / 1_000_000).as("the shutdown timeout, not the pool's 30 s").isBetween(200L, 5_000L);
+      assertThat((last - first) / 1_000_000).as("closes spread over the window").isBetween(500L, 3_000L);
+    } finally {
+      for (Socket c : clients) if (c != null) c.close();
+    }
   }
 
   private static String echo(Socket socket, String text) throws IOException {

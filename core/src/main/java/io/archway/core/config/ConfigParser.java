@@ -91,12 +91,16 @@ public final class ConfigParser {
     Optional<String> name = Optional.empty();
     Optional<String> bindHost = Optional.empty();
     String stateDir = defaults.stateDir();
+    Optional<Duration> shutdownTimeout = Optional.empty();
     Optional<ConfigReader> node = root.object("node");
     if (node.isPresent()) {
       ConfigReader r = node.get();
       name = r.string("name").filter(n -> !n.isEmpty());
       bindHost = r.string("bindHost").filter(h -> !h.isEmpty());
       stateDir = r.string("stateDir").map(this::resolve).orElse(stateDir);
+      if (r.has("shutdownTimeout")) {
+        shutdownTimeout = Optional.of(r.duration("shutdownTimeout", ZERO, ZERO, PoolConfig.MAX_DRAIN_TIMEOUT));
+      }
       r.finish();
     }
     ClusterJoin join = ClusterJoin.TCP_IP;
@@ -144,7 +148,7 @@ public final class ConfigParser {
       }
       r.finish();
     }
-    return new NodeConfig(name, bindHost, stateDir, join, members, serviceDns, clusterHost, clusterPort);
+    return new NodeConfig(name, bindHost, stateDir, join, members, serviceDns, clusterHost, clusterPort, shutdownTimeout);
   }
 
   private AccessLogConfig accessLog(ConfigReader r) {

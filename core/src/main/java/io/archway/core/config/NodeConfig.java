@@ -1,12 +1,14 @@
 package io.archway.core.config;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * Settings of this node alone: its name, listener host override, state folder and how it joins the
  * cluster ({@link ClusterJoin#TCP_IP} with {@code clusterMembers}, or {@link ClusterJoin#KUBERNETES} with
- * {@code clusterServiceDns}), on which address ({@code clusterHost}) and port.
+ * {@code clusterServiceDns}), on which address ({@code clusterHost}) and port, and how long open
+ * connections may run when it shuts down ({@code shutdownTimeout}; absent: each pool's drainTimeout).
  */
 public record NodeConfig(
     Optional<String> name,
@@ -16,7 +18,8 @@ public record NodeConfig(
     List<String> clusterMembers,
     Optional<String> clusterServiceDns,
     Optional<String> clusterHost,
-    int clusterPort) {
+    int clusterPort,
+    Optional<Duration> shutdownTimeout) {
 
   public static final String DEFAULT_STATE_DIR = "./state";
   public static final int DEFAULT_CLUSTER_PORT = 5701;
@@ -29,7 +32,7 @@ public record NodeConfig(
   public NodeConfig(Optional<String> name, Optional<String> bindHost, String stateDir, List<String> clusterMembers,
       int clusterPort) {
     this(name, bindHost, stateDir, ClusterJoin.TCP_IP, clusterMembers, Optional.empty(), Optional.empty(),
-        clusterPort);
+        clusterPort, Optional.empty());
   }
 
   public static NodeConfig defaults() {

@@ -30,6 +30,7 @@ import java.nio.file.Files;
 import java.nio.file.attribute.FileTime;
 import java.util.Optional;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -252,7 +253,8 @@ public final class GatewayNode {
     vertx.cancelTimer(reconcileTimer);
     LOG.info(() -> "node " + name() + " draining");
     List<Future<Void>> drains = new ArrayList<>();
-    proxies.forEach(p -> drains.add(p.shutdown()));
+    Duration drain = fileConfig.node().shutdownTimeout().orElse(null);
+    proxies.forEach(p -> drains.add(p.shutdown(drain)));
     return heartbeat()
         .compose(x -> Future.join(drains))
         .transform(x -> Future.join(registry.remove(name()), board.remove(name())))

@@ -22,6 +22,7 @@ import io.vertx.core.net.NetSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -31,6 +32,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Listener {
 
+  private static final long CLOSE_WINDOW_MS = 1_000;
+  private static final int CLOSE_BATCHES = 10;
   /** Vert.x closes what is left this long after our own drain deadline, which always comes first. */
   private static final long VERTX_GRACE_MS = 5_000;
   /** How long a new listener waits for the socket an old one gave up at the same address. */
@@ -139,7 +142,7 @@ public final class Listener {
     } else if (drain.isZero()) {
       closeNow(why);
     } else {
-      long timer = services.vertx().setTimer(drain.toMillis(), id -> closeNow(why));
+      long timer = services.vertx().setTimer(drain.toMillis(), id -> closeSpread(why));
       drained.future().onComplete(done -> services.vertx().cancelTimer(timer));
     }
     stopped = Future.join(unbound, drained.future()).mapEmpty();
@@ -149,6 +152,24 @@ public final class Listener {
   /** Closes every connection of this listener now, also while it drains. */
   public void closeNow(Termination why) {
     for (Relay relay : new ArrayList<>(relays.keySet())) relay.close(why);
+  }
+
+  /**
+   * Closes what is left when a drain ends, spread over {@link #CLOSE_WINDOW_MS} in {@link #CLOSE_BATCHES}
+   * batches rather than all at once, so that the clients do not all reconnect (to the other nodes) in
+   * the same instant.
+   */
+  private void closeSpread(Termination why) {
+    List<Relay> left = new ArrayList<>(relays.keySet());
+    int batch = (left.size() + CLOSE_BATCHES - 1) / CLOSE_BATCHES;
+    for (int b = 0; b * batch < left.size(); b++) {
+      List<Relay> these = left.subList(b * batch, Math.min(left.size(), (b + 1) * batch));
+      if (b == 0) {
+        these.forEach(r -> r.close(why));
+      } else {
+        services.vertx().setTimer((long) b * CLOSE_WINDOW_MS / CLOSE_BATCHES, id -> these.forEach(r -> r.close(why)));
+      }
+    }
   }
 
   /** True when this listener stopped long enough ago that its socket is surely gone. */

@@ -86,8 +86,13 @@ public final class Gateway implements AutoCloseable {
   }
 
   public Future<Void> shutdownAsync() {
+    return shutdownAsync(null);
+  }
+
+  /** Shuts every instance down with a node-wide drain time ({@code null}: each pool's drainTimeout). */
+  public Future<Void> shutdownAsync(java.time.Duration drain) {
     List<Future<Void>> stops = new ArrayList<>();
-    for (ProxyVerticle proxy : proxies) stops.add(proxy.shutdown());
+    for (ProxyVerticle proxy : proxies) stops.add(proxy.shutdown(drain));
     return Future.all(stops).mapEmpty();
   }
 
