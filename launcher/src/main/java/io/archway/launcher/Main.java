@@ -96,24 +96,30 @@ public final class Main {
       return RUNTIME_FAILURE;
     }
     if (!demo) loader.close();
-    GatewayNode node;
-    try {
-      node = GatewayNode.start(document, file).await();
-    } catch (InvalidConfigException e) {
-      e.problems().forEach(p -> System.err.println("archway: " + p));
-      return INVALID;
-    } catch (RuntimeException e) {
-      System.err.println("archway: cannot start: " + e.getMessage());
-      return RUNTIME_FAILURE;
-    }
+    // Registered before the node starts, so that a signal during a slow start still ends the process.
+    CompletableFuture<GatewayNode> started = new CompletableFuture<>();
     // The proxies bound each drain by its pool's drainTimeout; this only guards against a stuck stop.
     Duration grace = PoolConfig.MAX_DRAIN_TIMEOUT.plusSeconds(15);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      boolean clean = stopWithin(node, grace);
+      if (started.isCompletedExceptionally()) return; // a failed start exits with its own code
+      GatewayNode running = started.getNow(null);
+      boolean clean = running != null && stopWithin(running, grace);
+      if (running == null) System.err.println("archway: stopped before the node had started");
       if (demo) loader.close();
       // A JVM stopped by a signal exits 143; a node that drained cleanly exits 0 as the contract says.
       Runtime.getRuntime().halt(clean ? OK : RUNTIME_FAILURE);
     }, "archway-shutdown"));
+    try {
+      started.complete(GatewayNode.start(document, file).await());
+    } catch (InvalidConfigException e) {
+      started.completeExceptionally(e);
+      e.problems().forEach(p -> System.err.println("archway: " + p));
+      return INVALID;
+    } catch (RuntimeException e) {
+      started.completeExceptionally(e);
+      System.err.println("archway: cannot start: " + e.getMessage());
+      return RUNTIME_FAILURE;
+    }
     return OK;
   }
 

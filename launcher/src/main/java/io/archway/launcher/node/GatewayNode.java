@@ -194,7 +194,9 @@ public final class GatewayNode {
           applied.increment();
           writeState(versioned);
           LOG.info(() -> "node " + name() + " applied config version " + versioned.version());
-          return heartbeat();
+          // Tell the registry, but do not hold the apply (or the node's start) on the cluster's answer.
+          heartbeat();
+          return Future.<Void>succeededFuture();
         })
         .recover(e -> failed(versioned.version(), e));
   }
@@ -215,7 +217,8 @@ public final class GatewayNode {
       LOG.warning(() -> "node " + name() + " cannot apply config version " + version + ": " + e.getMessage()
           + "; it keeps serving version " + node.status().appliedVersion());
     }
-    return heartbeat().transform(x -> Future.failedFuture(e));
+    heartbeat();
+    return Future.failedFuture(e);
   }
 
   private void writeState(VersionedConfig versioned) {
