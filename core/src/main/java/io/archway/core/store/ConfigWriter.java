@@ -23,6 +23,8 @@ public final class ConfigWriter {
 
   /** Sections of the config, each a list of entries with unique names. */
   public static final List<String> SECTIONS = ConfigDocument.SHARED_KEYS;
+  /** Top-level sections that belong to each node's own file. */
+  private static final List<String> NODE_KEYS = List.of("admin", "node", "cluster", "accessLog");
   /** Without If-Match, an entry edit that lost a race is redone on the newer config this many times. */
   private static final int ATTEMPTS = 5;
 
@@ -132,16 +134,13 @@ public final class ConfigWriter {
   /** The shared part of {@code document}, or every problem that keeps it from being applied. */
   private JsonObject validated(JsonObject document) {
     List<Problem> problems = new ArrayList<>();
-    for (String key : document.fieldNames()) {
-      if (!SECTIONS.contains(key) && List.of("admin", "node", "cluster", "accessLog").contains(key)) {
-        problems.add(new Problem(key, "belongs to each node's own file and cannot be changed through the "
-            + "cluster's config; send only " + String.join(", ", SECTIONS)));
-      }
-    }
     JsonObject shared = ConfigDocument.shared(document, baseDir);
     for (String key : document.fieldNames()) {
-      if (!SECTIONS.contains(key) && !problems.stream().anyMatch(p -> p.path().equals(key))) {
-        shared.put(key, document.getValue(key)); // let the parser name unknown keys
+      if (NODE_KEYS.contains(key)) {
+        problems.add(new Problem(key, "belongs to each node's own file and cannot be changed through the "
+            + "cluster's config; send only " + String.join(", ", SECTIONS)));
+      } else if (!SECTIONS.contains(key)) {
+        shared.put(key, document.getValue(key)); // the parser names it as an unknown key
       }
     }
     problems.addAll(ConfigParser.problems(shared, baseDir));
