@@ -49,6 +49,8 @@ class GatewayProcessTest {
              "20s").toString(), "--admin-port", String.valueOf(adminPort), "--node-name", "solo",
              "--cluster-port", String.valueOf(Ports.free()))) {
       await().atMost(Duration.ofSeconds(60)).until(() -> NodeProcess.status(adminPort, "/readyz") == 200);
+      // Ready means bound; the target serves once its first probe succeeded (until then: no_target).
+      await().atMost(Duration.ofSeconds(10)).until(() -> NodeProcess.body(adminPort, "/api/health").contains(":\"healthy\""));
 
       Socket client = new Socket();
       client.connect(new InetSocketAddress("127.0.0.1", listenerPort), 2000);

@@ -37,11 +37,8 @@ final class NodeProcess implements AutoCloseable {
       throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.addAll(List.of("--add-modules", "java.se", "--add-opens", "java.base/java.lang=ALL-UNNAMED",
-        "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED", "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED",
-        "--add-opens", "java.management/sun.management=ALL-UNNAMED",
-        "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED",
-        "-Xmx256m", "-Darchway.home=" + projectRoot()));
+    cmd.addAll(moduleFlags());
+    cmd.addAll(List.of("-Xmx256m", "-Darchway.home=" + projectRoot()));
     cmd.addAll(jvmFlags);
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
@@ -54,6 +51,23 @@ final class NodeProcess implements AutoCloseable {
     builder.environment().putAll(env);
     Process p = builder.start();
     return new NodeProcess(p, out, err);
+  }
+
+  /**
+   * The {@code --add-*} flags Hazelcast needs, as this test JVM got them from the build (the parent
+   * pom's {@code hazelcast.jvm.flags}), so that the list lives in one place.
+   */
+  private static List<String> moduleFlags() {
+    List<String> in = java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments();
+    List<String> flags = new ArrayList<>();
+    for (int i = 0; i < in.size(); i++) {
+      String arg = in.get(i);
+      if (!arg.startsWith("--add-")) continue;
+      flags.add(arg);
+      if (!arg.contains("=") && i + 1 < in.size()) flags.add(in.get(++i));
+    }
+    if (flags.isEmpty()) throw new IllegalStateException("this JVM has no --add-* flags to pass on: run it through Maven");
+    return flags;
   }
 
   static Path projectRoot() {
@@ -69,6 +83,17 @@ final class NodeProcess implements AutoCloseable {
       return HTTP.send(req, HttpResponse.BodyHandlers.discarding()).statusCode();
     } catch (IOException | InterruptedException e) {
       return -1;
+    }
+  }
+
+  /** The body of a GET on this node's admin API, or "" when nothing answers. */
+  static String body(int adminPort, String path) {
+    try {
+      HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + path))
+          .timeout(Duration.ofSeconds(2)).build();
+      return HTTP.send(req, HttpResponse.BodyHandlers.ofString()).body();
+    } catch (IOException | InterruptedException e) {
+      return "";
     }
   }
 

@@ -55,8 +55,10 @@ public final class ConfigStore {
     return map.get(KEY).compose(text -> {
       if (text == null) {
         if (expectedVersion > 0) return Future.failedFuture(new StaleVersionException(expectedVersion, 0));
-        return publishIfAbsent(config).compose(v -> v.config().equals(config) && v.version() == 1
-            ? Future.succeededFuture(v) : replace(config, expectedVersion));
+        VersionedConfig first = new VersionedConfig(1, config);
+        // Ours only if the slot was still empty; a writer that got there first makes us start over.
+        return map.putIfAbsent(KEY, first.toJson().encode())
+            .compose(existing -> existing == null ? Future.succeededFuture(first) : replace(config, expectedVersion));
       }
       VersionedConfig current = VersionedConfig.fromJson(text);
       if (expectedVersion >= 0 && current.version() != expectedVersion) {
