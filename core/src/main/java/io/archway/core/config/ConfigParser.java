@@ -206,9 +206,21 @@ public final class ConfigParser {
     }
     unique(r.at("targets"), targets.stream().map(t -> t.address().toString()).toList());
     ProbeConfig probe = r.object("probe").map(this::probe).orElse(ProbeConfig.defaults());
+    PoolHttpConfig http = poolHttp(r, protocol);
+    PoolTraffic traffic = poolTraffic(r);
     r.finish();
-    return new PoolConfig(
-        name, protocol, balance, connectTimeout, idleTimeout, drainTimeout, retries, tls, targets, probe);
+    return new PoolConfig(name, protocol, balance, connectTimeout, idleTimeout, drainTimeout, retries, tls, targets,
+        probe, http, traffic);
+  }
+
+  /** The keys of an {@code http} or {@code https} pool (issue 6). */
+  private PoolHttpConfig poolHttp(ConfigReader r, PoolProtocol protocol) {
+    return PoolHttpConfig.none();
+  }
+
+  /** PROXY header, passive health and DNS keys of a pool (issue 7). */
+  private PoolTraffic poolTraffic(ConfigReader r) {
+    return PoolTraffic.defaults();
   }
 
   private PoolTlsConfig poolTls(ConfigReader r) {
@@ -281,8 +293,20 @@ public final class ConfigParser {
     if (!sni.isEmpty() && protocol != ListenerProtocol.TLS_PASSTHROUGH) {
       r.problem("sni", "routing by SNI applies to protocol tls-passthrough only");
     }
+    ListenerHttpConfig http = listenerHttp(r, protocol);
+    ListenerPolicy policy = listenerPolicy(r);
     r.finish();
-    return new ListenerConfig(name, protocol, host, port, pool, idle, halfClose, reusePort, tls, sni);
+    return new ListenerConfig(name, protocol, host, port, pool, idle, halfClose, reusePort, tls, sni, http, policy);
+  }
+
+  /** Routes and the other keys of an {@code http} or {@code https} listener (issue 6). */
+  private ListenerHttpConfig listenerHttp(ConfigReader r, ListenerProtocol protocol) {
+    return ListenerHttpConfig.none();
+  }
+
+  /** Limits, access lists and the accepted PROXY header of a listener (issue 7). */
+  private ListenerPolicy listenerPolicy(ConfigReader r) {
+    return ListenerPolicy.defaults();
   }
 
   private ListenerTlsConfig listenerTls(ConfigReader r) {

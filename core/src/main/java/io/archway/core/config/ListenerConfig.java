@@ -15,7 +15,9 @@ public record ListenerConfig(
     Duration halfCloseTimeout,
     boolean reusePort,
     Optional<ListenerTlsConfig> tls,
-    List<SniRule> sni) {
+    List<SniRule> sni,
+    ListenerHttpConfig http,
+    ListenerPolicy policy) {
 
   public static final String DEFAULT_HOST = "0.0.0.0";
   public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(4);
@@ -27,6 +29,6 @@ public record ListenerConfig(
 
   /** The same listener bound to another host, for {@code --bind-host}. */
   public ListenerConfig withHost(String newHost) {
-    return new ListenerConfig(name, protocol, newHost, port, pool, idleTimeout, halfCloseTimeout, reusePort, tls, sni);
+    return new ListenerConfig(name, protocol, newHost, port, pool, idleTimeout, halfCloseTimeout, reusePort, tls, sni, http, policy);
   }
 }

@@ -15,7 +15,9 @@ public record PoolConfig(
     int retries,
     Optional<PoolTlsConfig> tls,
     List<TargetConfig> targets,
-    ProbeConfig probe) {
+    ProbeConfig probe,
+    PoolHttpConfig http,
+    PoolTraffic traffic) {
 
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
   public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(4);

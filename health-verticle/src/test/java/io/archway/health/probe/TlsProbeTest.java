@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.archway.core.config.CertificateConfig;
 import io.archway.core.config.HostPort;
 import io.archway.core.config.PoolConfig;
+import io.archway.core.config.PoolHttpConfig;
+import io.archway.core.config.PoolTraffic;
 import io.archway.core.config.PoolProtocol;
 import io.archway.core.config.PoolTlsConfig;
 import io.archway.core.config.ProbeConfig;
@@ -80,7 +82,8 @@ class TlsProbeTest {
 
   private static PoolConfig pool(PoolProtocol protocol, Optional<PoolTlsConfig> tls) {
     return new PoolConfig("p", protocol, Balance.ROUND_ROBIN, Duration.ofSeconds(1), Duration.ofMinutes(1),
-        Duration.ZERO, 0, tls, List.of(), new ProbeConfig(ProbeType.TLS, Duration.ofSeconds(1), Duration.ofSeconds(1), 1, 1));
+        Duration.ZERO, 0, tls, List.of(), new ProbeConfig(ProbeType.TLS, Duration.ofSeconds(1), Duration.ofSeconds(1), 1, 1),
+        PoolHttpConfig.none(), PoolTraffic.defaults());
   }
 
   private static Map<String, CertificateConfig> certificates() {
