@@ -72,6 +72,8 @@ public final class Relay {
     clientSide.forwardEarly();
     EarlyBytes.release(backend);
     if (clientSide.inputShut()) backendSide.shutdownOutput(this::directionDone);
+    clientSide.detachVertx();
+    backendSide.detachVertx();
     clientSide.resume();
     lastActivity = System.nanoTime();
     idleCheck = schedule(idleTask, policy.idleNanos());

@@ -1,0 +1,75 @@
+#!/usr/bin/env python3
+"""Holds many idle TCP connections, for bench/idle-memory.sh.
+
+  idle_conns.py backend PORT             accepts connections, echoes what it reads, holds them open
+  idle_conns.py clients PORT N SECONDS   opens N connections to PORT, checks one echo on each, holds
+                                         them for SECONDS (or until stdin closes), prints "held N"
+                                         once all are open, then closes them all
+
+Bounded: every wait has a timeout; the client exits after SECONDS at the latest.
+"""
+import asyncio
+import sys
+
+
+async def backend(port):
+    async def serve(reader, writer):
+        try:
+            while data := await reader.read(4096):
+                writer.write(data)
+                await writer.drain()
+        except (ConnectionError, OSError):
+            pass
+        finally:
+            writer.close()
+
+    server = await asyncio.start_server(serve, "127.0.0.1", port, backlog=4096)
+    print("listening", port, flush=True)
+    async with server:
+        await server.serve_forever()
+
+
+async def one_client(port, i, sem):
+    async with sem:  # bounded concurrent handshakes: the accept queue stays short
+        reader, writer = await asyncio.wait_for(asyncio.open_connection("127.0.0.1", port), 10)
+        marker = b"%08d\n" % i
+        writer.write(marker)
+        await writer.drain()
+        got = await asyncio.wait_for(reader.readexactly(len(marker)), 10)
+        if got != marker:
+            raise RuntimeError(f"connection {i}: echoed {got!r}, sent {marker!r}")
+        return writer
+
+
+async def clients(port, n, seconds):
+    sem = asyncio.Semaphore(200)
+    results = await asyncio.gather(*(one_client(port, i, sem) for i in range(n)), return_exceptions=True)
+    writers = [r for r in results if not isinstance(r, BaseException)]
+    errors = [r for r in results if isinstance(r, BaseException)]
+    print("held", len(writers), "failed", len(errors), flush=True)
+    if errors:
+        print("first error:", repr(errors[0]), file=sys.stderr, flush=True)
+    loop = asyncio.get_running_loop()
+    stdin_closed = loop.run_in_executor(None, sys.stdin.read)
+    try:
+        await asyncio.wait_for(stdin_closed, seconds)
+    except asyncio.TimeoutError:
+        pass
+    for w in writers:
+        w.close()
+    await asyncio.sleep(0.5)
+    return 0 if not errors else 1
+
+
+def main():
+    mode, port = sys.argv[1], int(sys.argv[2])
+    if mode == "backend":
+        asyncio.run(backend(port))
+    elif mode == "clients":
+        sys.exit(asyncio.run(clients(port, int(sys.argv[3]), float(sys.argv[4]))))
+    else:
+        sys.exit(__doc__)
+
+
+if __name__ == "__main__":
+    main()
