@@ -48,7 +48,8 @@ final class HandshakeWatch extends ChannelInboundHandlerAdapter {
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
     if (evt instanceof SniCompletionEvent sni) {
-      this.sni = sni.hostname();
+      // An empty server_name (found by fuzzing) is no name: it routes, and logs, as a ClientHello without SNI.
+      this.sni = sni.hostname() == null || sni.hostname().isEmpty() ? null : sni.hostname();
       if (!sni.isSuccess()) {
         fail(ctx, sni.cause());
       } else if (passthrough) {
