@@ -30,8 +30,10 @@ public final class TcpBackend implements AutoCloseable {
   private final List<Throwable> errors = new CopyOnWriteArrayList<>();
   private final Thread acceptor;
 
-  private TcpBackend(Session session) throws IOException {
-    this.server = new ServerSocket(0, 200, InetAddress.getLoopbackAddress());
+  private TcpBackend(int port, Session session) throws IOException {
+    this.server = new ServerSocket();
+    server.setReuseAddress(true);
+    server.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
     this.session = session;
     this.acceptor = new Thread(this::acceptLoop, "backend-accept-" + server.getLocalPort());
     acceptor.setDaemon(true);
@@ -39,7 +41,12 @@ public final class TcpBackend implements AutoCloseable {
   }
 
   public static TcpBackend start(Session session) throws IOException {
-    return new TcpBackend(session);
+    return new TcpBackend(0, session);
+  }
+
+  /** On a given port: a backend "restarted" where an earlier one ran. */
+  public static TcpBackend startOn(int port, Session session) throws IOException {
+    return new TcpBackend(port, session);
   }
 
   /** Writes back every byte, and half-closes when the client does. */
