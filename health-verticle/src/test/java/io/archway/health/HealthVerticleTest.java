@@ -224,6 +224,34 @@ class HealthVerticleTest {
     return gauge == null ? Double.NaN : gauge.value();
   }
 
+  @Test
+  void everyProbeIsCountedByResultAndTimedAndATargetsMetersLeaveWithIt() {
+    EchoBackend live = EchoBackend.start(vertx).await();
+    String dead = "127.0.0.1:" + Ports.closed();
+    verticle.apply(config(pool("p", "100ms", 1, 1, target(live.address()), target(dead)))).await();
+
+    await().atMost(WAIT).until(() -> results("p", live.address(), "success") >= 3 && results("p", dead, "failure") >= 3);
+    assertThat(results("p", dead, "success")).isZero();
+    assertThat(results("p", live.address(), "failure")).isZero();
+    io.micrometer.core.instrument.Timer duration = node.metrics().registry().find(MetricNames.PROBE_DURATION)
+        .tags("pool", "p", "target", live.address()).timer();
+    assertThat(duration.count()).isGreaterThanOrEqualTo(3);
+    assertThat(node.metrics().scrape())
+        .contains("archway_probe_results_total{pool=\"p\",result=\"timeout\",target=\"" + dead + "\"} 0.0")
+        .contains("archway_probe_duration_seconds_bucket{pool=\"p\",target=\"" + live.address() + "\",le=\"0.1\"}");
+
+    verticle.apply(config(pool("p", "100ms", 1, 1, target(live.address())))).await();
+    assertThat(node.metrics().registry().find(MetricNames.PROBE_RESULTS).tags("target", dead).counters()).isEmpty();
+    assertThat(node.metrics().registry().find(MetricNames.PROBE_RESULTS).tags("target", live.address()).counters())
+        .hasSize(3);
+  }
+
+  private double results(String pool, String target, String result) {
+    var c = node.metrics().registry().find(MetricNames.PROBE_RESULTS)
+        .tags("pool", pool, "target", target, "result", result).counter();
+    return c == null ? 0 : c.count();
+  }
+
   private static long millisSince(long nanos) {
     return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - nanos);
   }

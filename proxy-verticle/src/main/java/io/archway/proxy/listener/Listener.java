@@ -43,6 +43,7 @@ public final class Listener {
   static final long CLIENT_HELLO_TIMEOUT_MS = 10_000;
 
   private final ListenerServices services;
+  private final Drains drains;
   /** Open relays, each with what its access log line needs beyond the relay's own counts. */
   private final Map<Relay, Opened> relays = new HashMap<>();
   private NetServer server;
@@ -65,6 +66,7 @@ public final class Listener {
   public Listener(ListenerServices services, ListenerConfig config, Pool pool, boolean logEnabled, ServerTls tls,
       PassthroughRoutes routes) {
     this.services = services;
+    this.drains = new Drains(services.registry());
     update(config, pool, logEnabled, tls, routes);
   }
 
@@ -134,6 +136,7 @@ public final class Listener {
     drained = Promise.promise();
     socketOwnerAtStop = SharedSocket.owner(services.vertx(), config.host(), config.port());
     stopNanos = System.nanoTime();
+    drains.listenerStopping(config.name(), relays.keySet());
     Future<Void> unbound = server == null
         ? Future.succeededFuture()
         : server.shutdown(drain.toMillis() + VERTX_GRACE_MS, TimeUnit.MILLISECONDS);
@@ -203,7 +206,9 @@ public final class Listener {
   private void handshake(Relay relay, io.netty.util.concurrent.Future<TlsSession> settled, Pool target,
       PassthroughRoutes by) {
     String listenerName = config.name();
+    ListenerMeters m = meters;
     settled.addListener(done -> {
+      m.handshake(done.cause());
       if (!done.isSuccess()) {
         HandshakeLog.clientFailed(listenerName, relay.clientAddress(), done.cause());
         relay.handshakeFailed();
@@ -245,6 +250,7 @@ public final class Listener {
       boolean leaving = now == null || now.isLeaving(target);
       if (leaving && opened.drainTimer < 0) {
         long drainMillis = (now == null ? pool : now).drainTimeout().toMillis();
+        drains.target(config.name(), relay, true);
         opened.drainTimer = services.vertx().setTimer(Math.max(1, drainMillis), id -> {
           opened.drainTimer = -1;
           relay.close(Termination.DRAIN_TIMEOUT);
@@ -252,6 +258,7 @@ public final class Listener {
       } else if (!leaving && opened.drainTimer >= 0) {
         services.vertx().cancelTimer(opened.drainTimer);
         opened.drainTimer = -1;
+        drains.target(config.name(), relay, false);
       }
     });
   }
@@ -259,6 +266,7 @@ public final class Listener {
   private void finished(Relay relay, ListenerMeters m, String listenerName) {
     Opened opened = relays.remove(relay);
     if (opened.drainTimer >= 0) services.vertx().cancelTimer(opened.drainTimer);
+    drains.finished(relay);
     m.finished(relay.termination());
     if (logEnabled) {
       services.accessLog().log(new AccessLogEntry(relay.acceptMillis(), services.node(), listenerName,
