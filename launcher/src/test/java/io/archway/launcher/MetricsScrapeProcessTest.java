@@ -22,7 +22,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A real node's {@code GET /metrics} over HTTP, after traffic whose every byte and connection is known. */
+/**
+ * A real node's {@code GET /metrics} over HTTP, after traffic whose every byte and connection is known,
+ * and its access log in the file its config names.
+ */
 class MetricsScrapeProcessTest {
 
   @TempDir Path dir;
@@ -38,6 +41,8 @@ class MetricsScrapeProcessTest {
       Files.writeString(file, """
           node:
             stateDir: state
+          accessLog:
+            file: access.log
           listeners:
             - {name: echo, host: 127.0.0.1, port: %d, pool: echo}
             - {name: nope, host: 127.0.0.1, port: %d, pool: dead}
@@ -96,8 +101,11 @@ class MetricsScrapeProcessTest {
         assertThat(m.keySet()).filteredOn(k -> k.contains("127.0.0.1"))
             .allMatch(k -> k.contains("target=\"127.0.0.1:" + backend.port() + "\"") || k.contains("target=\"" + dead + "\""));
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> node.stdoutText().lines().count() == 4);
-        List<JsonObject> lines = node.stdoutText().lines().map(JsonObject::new).toList();
+        // The access log goes to the file named in the config (relative to its folder), not to stdout.
+        Path accessLog = dir.resolve("access.log");
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(accessLog) && Files.readAllLines(accessLog).size() == 4);
+        List<JsonObject> lines = Files.readAllLines(accessLog).stream().map(JsonObject::new).toList();
+        assertThat(node.stdoutText()).isEmpty();
         assertThat(lines).filteredOn(l -> l.getString("listener").equals("echo"))
             .extracting(l -> l.getLong("bytesIn")).containsExactlyInAnyOrder(109L, 209L, 309L);
         assertThat(lines).filteredOn(l -> l.getString("listener").equals("nope"))

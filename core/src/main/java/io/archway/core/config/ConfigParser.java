@@ -153,11 +153,40 @@ public final class ConfigParser {
 
   private AccessLogConfig accessLog(ConfigReader r) {
     boolean enabled = r.bool("enabled", true);
-    if (r.has("file")) {
-      r.problem("file", "writing the access log to a file is not supported yet; it goes to stdout");
+    Optional<String> file = r.string("file").filter(f -> !f.isEmpty()).map(this::resolve);
+    file.ifPresent(f -> {
+      Path path = Path.of(f);
+      Path parent = path.getParent();
+      if (Files.isDirectory(path)) {
+        r.problem("file", f + " is a folder; name the log file in it, such as " + path.resolve("access.log"));
+      } else if (parent == null || !Files.isDirectory(parent)) {
+        r.problem("file", "folder " + parent + " does not exist; create it or log elsewhere");
+      } else if (Files.exists(path) ? !Files.isWritable(path) : !Files.isWritable(parent)) {
+        r.problem("file", (Files.exists(path) ? f : "folder " + parent) + " is not writable by this process");
+      }
+    });
+    long maxSize = AccessLogConfig.DEFAULT_MAX_SIZE;
+    Optional<String> sizeText = r.string("maxSize");
+    if (sizeText.isPresent()) {
+      try {
+        maxSize = ByteSizes.parse(sizeText.get());
+        if (maxSize < AccessLogConfig.MIN_MAX_SIZE || maxSize > AccessLogConfig.MAX_MAX_SIZE) {
+          r.problem("maxSize", sizeText.get() + " is out of range (1KiB to 1024GiB)");
+          maxSize = AccessLogConfig.DEFAULT_MAX_SIZE;
+        }
+      } catch (IllegalArgumentException e) {
+        r.problem("maxSize", e.getMessage());
+      }
+      if (file.isEmpty()) r.problem("maxSize", "only applies with accessLog.file (stdout is not rotated)");
+    }
+    int keep = r.integer("keep", 0, AccessLogConfig.MAX_KEEP, "a count of files", AccessLogConfig.DEFAULT_KEEP);
+    if (r.has("keep") && file.isEmpty()) r.problem("keep", "only applies with accessLog.file (stdout is not rotated)");
+    Optional<Duration> interval = Optional.empty();
+    if (r.has("interval")) {
+      interval = Optional.of(r.duration("interval", Duration.ofMinutes(5), AccessLogConfig.MIN_INTERVAL, DAY));
     }
     r.finish();
-    return new AccessLogConfig(enabled);
+    return new AccessLogConfig(enabled, file, maxSize, keep, interval);
   }
 
   private CertificateConfig certificate(ConfigReader r) {

@@ -2,6 +2,8 @@ package io.archway.proxy.listener;
 
 import io.archway.core.config.ListenerConfig;
 import io.archway.proxy.accesslog.AccessLogEntry;
+import io.archway.proxy.accesslog.OpenConnectionLine;
+import io.archway.proxy.accesslog.OpenLines;
 import io.archway.proxy.connect.ConnectFailure;
 import io.archway.proxy.pool.Pool;
 import io.archway.proxy.relay.Relay;
@@ -24,6 +26,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -44,6 +47,7 @@ public final class Listener {
 
   private final ListenerServices services;
   private final Drains drains;
+  private OpenLines openLines;
   /** Open relays, each with what its access log line needs beyond the relay's own counts. */
   private final Map<Relay, Opened> relays = new HashMap<>();
   private NetServer server;
@@ -149,6 +153,7 @@ public final class Listener {
       drained.future().onComplete(done -> services.vertx().cancelTimer(timer));
     }
     stopped = Future.join(unbound, drained.future()).mapEmpty();
+    stopped.onComplete(done -> logEvery(Optional.empty()));
     return stopped;
   }
 
@@ -268,12 +273,30 @@ public final class Listener {
     if (opened.drainTimer >= 0) services.vertx().cancelTimer(opened.drainTimer);
     drains.finished(relay);
     m.finished(relay.termination());
-    if (logEnabled) {
-      services.accessLog().log(new AccessLogEntry(relay.acceptMillis(), services.node(), listenerName,
-          relay.clientAddress(), relay.target(), opened.pool, relay.bytesIn(), relay.bytesOut(),
-          relay.connectNanos(), relay.durationNanos(), opened.tls, relay.termination().keyword()));
-    }
+    if (logEnabled) services.accessLog().log(entry(relay, opened, listenerName, relay.durationNanos()));
     if (drained != null && relays.isEmpty()) drained.tryComplete();
+  }
+
+  /**
+   * While the access log is on, every open connection gets an interim line each {@code interval}
+   * (empty: none); see {@link OpenLines}.
+   */
+  public void logEvery(Optional<Duration> interval) {
+    if (openLines != null) openLines.cancel();
+    openLines = interval.filter(i -> logEnabled && stopped == null).map(i -> OpenLines.every(services.vertx(), i,
+        due -> relays.forEach((relay, opened) -> {
+          if (due.test(relay.acceptMillis())) {
+            long sofar = (System.currentTimeMillis() - relay.acceptMillis()) * 1_000_000;
+            services.accessLog().log(new OpenConnectionLine(entry(relay, opened, config.name(), sofar)));
+          }
+        }))).orElse(null);
+  }
+
+  private AccessLogEntry entry(Relay relay, Opened opened, String listenerName, long durationNanos) {
+    Termination t = relay.termination();
+    return new AccessLogEntry(relay.acceptMillis(), services.node(), listenerName, relay.clientAddress(),
+        relay.target(), opened.pool, relay.bytesIn(), relay.bytesOut(), relay.connectNanos(), durationNanos,
+        opened.tls, t == null ? null : t.keyword());
   }
 
   static String address(ListenerConfig config) {
