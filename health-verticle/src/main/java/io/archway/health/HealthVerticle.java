@@ -20,6 +20,8 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
@@ -52,6 +54,7 @@ public final class HealthVerticle extends VerticleBase implements ConfigApplier 
   private final Map<String, Map<String, TargetProbe>> probes = new LinkedHashMap<>();
   private final Map<String, Integer> disabledTargets = new HashMap<>();
   private NetClient client;
+  private HttpClient httpClient;
   private BoardWriter boardWriter;
   private PoolTargetGauges gauges;
   private ProbeMeters probeMeters;
@@ -67,7 +70,9 @@ public final class HealthVerticle extends VerticleBase implements ConfigApplier 
   @Override
   public Future<?> start() {
     client = vertx.createNetClient(new NetClientOptions());
-    checks = new ProbeChecks(client);
+    // No keep-alive: every HTTP probe opens its own connection, as a client of the pool would.
+    httpClient = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false));
+    checks = new ProbeChecks(client, httpClient);
     gauges = new PoolTargetGauges(node.metrics().registry());
     probeMeters = new ProbeMeters(node.metrics().registry());
     boardWriter = new BoardWriter(board, node.nodeName(), node.health()::snapshot);
@@ -92,7 +97,7 @@ public final class HealthVerticle extends VerticleBase implements ConfigApplier 
               + e.getMessage() + "; it expires within " + HealthBoard.TTL_MS / 1000 + "s");
           return Future.succeededFuture();
         })
-        .compose(v -> client.close());
+        .compose(v -> Future.join(client.close(), httpClient.close()).mapEmpty());
   }
 
   /**

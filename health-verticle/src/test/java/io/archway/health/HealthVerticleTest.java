@@ -246,6 +246,23 @@ class HealthVerticleTest {
         .hasSize(3);
   }
 
+  @Test
+  void anHttpProbeFollowsTheStatusTheTargetAnswers() {
+    AtomicInteger status = new AtomicInteger(503);
+    int port = vertx.createHttpServer().requestHandler(r -> r.response().setStatusCode(status.get()).end("x"))
+        .listen(0, "127.0.0.1").await().actualPort();
+    String target = "127.0.0.1:" + port;
+    JsonObject pool = pool("web", "100ms", 1, 1, target(target));
+    pool.getJsonObject("probe").put("type", "http").put("path", "/ready").put("expectStatus", new JsonArray().add(200));
+    verticle.apply(config(pool)).await();
+
+    await().atMost(WAIT).until(() -> results("web", target, "failure") >= 2);
+    assertThat(node.health().isHealthy("web", target)).isFalse();
+    status.set(200);
+    await().atMost(WAIT).until(() -> node.health().isHealthy("web", target));
+    assertThat(results("web", target, "success")).isGreaterThanOrEqualTo(1);
+  }
+
   private double results(String pool, String target, String result) {
     var c = node.metrics().registry().find(MetricNames.PROBE_RESULTS)
         .tags("pool", pool, "target", target, "result", result).counter();
