@@ -15,12 +15,14 @@ import java.util.function.LongPredicate;
 public final class OpenLines {
 
   private final Vertx vertx;
+  private final Duration interval;
   private final long intervalMillis;
   private final long timer;
   private long previous;
 
   private OpenLines(Vertx vertx, Duration interval, Consumer<LongPredicate> tick) {
     this.vertx = vertx;
+    this.interval = interval;
     this.intervalMillis = Math.max(1, interval.toMillis());
     this.previous = System.currentTimeMillis();
     long period = Math.max(100, intervalMillis / 10);
@@ -38,6 +40,10 @@ public final class OpenLines {
    */
   public static OpenLines every(Vertx vertx, Duration interval, Consumer<LongPredicate> tick) {
     return new OpenLines(vertx, interval, tick);
+  }
+
+  public Duration interval() {
+    return interval;
   }
 
   public void cancel() {

@@ -282,8 +282,11 @@ public final class Listener {
    * (empty: none); see {@link OpenLines}.
    */
   public void logEvery(Optional<Duration> interval) {
+    Optional<Duration> wanted = interval.filter(i -> logEnabled && stopped == null);
+    // Unchanged: keep the clock, so that an apply does not skip a line that falls due.
+    if (openLines != null && wanted.equals(Optional.of(openLines.interval()))) return;
     if (openLines != null) openLines.cancel();
-    openLines = interval.filter(i -> logEnabled && stopped == null).map(i -> OpenLines.every(services.vertx(), i,
+    openLines = wanted.map(i -> OpenLines.every(services.vertx(), i,
         due -> relays.forEach((relay, opened) -> {
           if (due.test(relay.acceptMillis())) {
             long sofar = (System.currentTimeMillis() - relay.acceptMillis()) * 1_000_000;
