@@ -202,6 +202,8 @@ class TlsTerminationTest {
     Awaitility.await().atMost(Duration.ofSeconds(10)).until(() ->
         gateway.counter(MetricNames.LISTENER_REJECTED, "listener", "s", "reason", "tls") == 2);
     assertThat(backend.connections()).isEqualTo(1);
+    assertThat(gateway.counter(MetricNames.TLS_HANDSHAKE_FAILURES, "listener", "s", "reason", "client_certificate"))
+        .isEqualTo(2);
   }
 
   @ParameterizedTest(name = "engine {0}")
