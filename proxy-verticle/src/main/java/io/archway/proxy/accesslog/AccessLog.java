@@ -57,7 +57,8 @@ public final class AccessLog implements AutoCloseable {
    * @throws UncheckedIOException when the file cannot be opened for appending
    */
   public static AccessLog open(AccessLogConfig config) {
-    if (config.file().isEmpty()) return stdout();
+    // Disabled: nothing is written, so no file is created either.
+    if (!config.enabled() || config.file().isEmpty()) return stdout();
     try {
       return new AccessLog(new RotatingFile(Path.of(config.file().get()), config.maxSize(), config.keep()),
           DEFAULT_CAPACITY);
