@@ -93,39 +93,39 @@ class HttpProbeTest {
   @Test
   void aTargetAnsweringAnExpectedStatusOnThePathWithTheHostPasses() {
     HostPort target = serve(r -> r.response().setStatusCode(204).end());
-    check(http("/healthz?deep=1", "app.example.com", null)).check(target, Duration.ofSeconds(2)).await();
+    check(http("/healthz?deep=1", "app.example.com", null)).check(target, Duration.ofSeconds(10)).await();
     assertThat(seen).containsExactly("GET /healthz?deep=1 Host=app.example.com");
   }
 
   @Test
   void withoutAHostTheProbeSendsTheTargetsAddressAndAsksForSlash() {
     HostPort target = serve(r -> r.response().end("ok"));
-    check(ProbeHttpConfig.defaults()).check(target, Duration.ofSeconds(2)).await();
+    check(ProbeHttpConfig.defaults()).check(target, Duration.ofSeconds(10)).await();
     assertThat(seen).containsExactly("GET / Host=" + target);
   }
 
   @Test
   void aStatusOutsideTheExpectedOnesFails() {
     HostPort target = serve(r -> r.response().setStatusCode(503).end("down"));
-    assertThat(run(check(ProbeHttpConfig.defaults()), target, Duration.ofSeconds(2)))
-        .failsWithin(Duration.ofSeconds(5)).withThrowableThat()
+    assertThat(run(check(ProbeHttpConfig.defaults()), target, Duration.ofSeconds(10)))
+        .failsWithin(Duration.ofSeconds(15)).withThrowableThat()
         .withMessageContaining("HTTP status 503 (expected 200-399)");
     // A redirect is a pass by default, and not followed; a list of statuses narrows it.
     HostPort moved = serve(r -> r.response().setStatusCode(302).putHeader("Location", "/elsewhere").end());
-    check(ProbeHttpConfig.defaults()).check(moved, Duration.ofSeconds(2)).await();
+    check(ProbeHttpConfig.defaults()).check(moved, Duration.ofSeconds(10)).await();
     assertThat(run(check(http("/", null, null, new StatusRange(200, 200), new StatusRange(204, 204))), moved,
-        Duration.ofSeconds(2))).failsWithin(Duration.ofSeconds(5)).withThrowableThat()
+        Duration.ofSeconds(10))).failsWithin(Duration.ofSeconds(15)).withThrowableThat()
         .withMessageContaining("HTTP status 302 (expected 200, 204)");
   }
 
   @Test
   void theBodyMustContainTheExpectedText() {
     HostPort up = serve(r -> r.response().setChunked(true).write("{\"status\":").compose(v -> r.response().end("\"UP\"}")));
-    check(http("/", null, "\"status\":\"UP\"")).check(up, Duration.ofSeconds(2)).await();
+    check(http("/", null, "\"status\":\"UP\"")).check(up, Duration.ofSeconds(10)).await();
 
     HostPort down = serve(r -> r.response().end("{\"status\":\"DOWN\"}"));
-    assertThat(run(check(http("/", null, "\"status\":\"UP\"")), down, Duration.ofSeconds(2)))
-        .failsWithin(Duration.ofSeconds(5)).withThrowableThat()
+    assertThat(run(check(http("/", null, "\"status\":\"UP\"")), down, Duration.ofSeconds(10)))
+        .failsWithin(Duration.ofSeconds(15)).withThrowableThat()
         .withMessageContaining("does not contain '\"status\":\"UP\"'");
   }
 
@@ -133,8 +133,8 @@ class HttpProbeTest {
   void onlyTheFirst64KiBOfABodyAreSearched() {
     String filler = "x".repeat(ProbeHttpConfig.BODY_LIMIT);
     HostPort late = serve(r -> r.response().end(filler + "READY"));
-    assertThat(run(check(http("/", null, "READY")), late, Duration.ofSeconds(2)))
-        .failsWithin(Duration.ofSeconds(5)).withThrowableThat()
+    assertThat(run(check(http("/", null, "READY")), late, Duration.ofSeconds(10)))
+        .failsWithin(Duration.ofSeconds(15)).withThrowableThat()
         .withMessageContaining("the first 65536 bytes of the body do not contain 'READY'");
   }
 
@@ -143,7 +143,7 @@ class HttpProbeTest {
     HostPort silent = serve(r -> { });
     long start = System.nanoTime();
     assertThat(run(check(ProbeHttpConfig.defaults()), silent, Duration.ofMillis(300)))
-        .failsWithin(Duration.ofSeconds(5)).withThrowableThat()
+        .failsWithin(Duration.ofSeconds(15)).withThrowableThat()
         .havingRootCause().isInstanceOf(TimeoutException.class).withMessage("no HTTP answer within 300ms");
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(250));
     Throwable cause = check(ProbeHttpConfig.defaults()).check(silent, Duration.ofMillis(100))
@@ -154,8 +154,8 @@ class HttpProbeTest {
   @Test
   void aTargetThatRefusesConnectionsFails() {
     HostPort closed = new HostPort("127.0.0.1", Ports.closed());
-    assertThat(run(check(ProbeHttpConfig.defaults()), closed, Duration.ofSeconds(2)))
-        .failsWithin(Duration.ofSeconds(5));
+    assertThat(run(check(ProbeHttpConfig.defaults()), closed, Duration.ofSeconds(10)))
+        .failsWithin(Duration.ofSeconds(15));
   }
 
   @Test
@@ -170,12 +170,12 @@ class HttpProbeTest {
         Optional.empty(), Optional.of(dir.resolve("ca.pem").toString()), Optional.empty(), Optional.empty()));
 
     check(PoolProtocol.TLS, ProbeHttpConfig.defaults(), Optional.of(new PoolTlsConfig(Optional.of("ca"),
-        Optional.of("web.internal"), true, Optional.empty())), certificates).check(target, Duration.ofSeconds(2)).await();
+        Optional.of("web.internal"), true, Optional.empty())), certificates).check(target, Duration.ofSeconds(10)).await();
     // The certificate is checked against the pool's server name.
     assertThat(run(check(PoolProtocol.TLS, ProbeHttpConfig.defaults(), Optional.of(new PoolTlsConfig(
         Optional.of("ca"), Optional.of("other.internal"), true, Optional.empty())), certificates), target,
-        Duration.ofSeconds(2))).failsWithin(Duration.ofSeconds(5));
+        Duration.ofSeconds(10))).failsWithin(Duration.ofSeconds(15));
     // A plain HTTP probe of a TCP pool does not speak TLS to it.
-    assertThat(run(check(ProbeHttpConfig.defaults()), target, Duration.ofSeconds(2))).failsWithin(Duration.ofSeconds(5));
+    assertThat(run(check(ProbeHttpConfig.defaults()), target, Duration.ofSeconds(10))).failsWithin(Duration.ofSeconds(15));
   }
 }
