@@ -12,6 +12,7 @@ import io.archway.core.node.ConfigApplier;
 import io.archway.core.node.NodeContext;
 import io.archway.health.board.BoardWriter;
 import io.archway.health.metrics.PoolTargetGauges;
+import io.archway.health.metrics.ProbeMeters;
 import io.archway.health.probe.Check;
 import io.archway.health.probe.ProbeChecks;
 import io.archway.health.probe.TargetProbe;
@@ -19,6 +20,8 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
@@ -51,8 +54,10 @@ public final class HealthVerticle extends VerticleBase implements ConfigApplier 
   private final Map<String, Map<String, TargetProbe>> probes = new LinkedHashMap<>();
   private final Map<String, Integer> disabledTargets = new HashMap<>();
   private NetClient client;
+  private HttpClient httpClient;
   private BoardWriter boardWriter;
   private PoolTargetGauges gauges;
+  private ProbeMeters probeMeters;
   private ProbeChecks checks;
   private long refreshTimer = -1;
   private volatile Context runningOn;
@@ -65,8 +70,11 @@ public final class HealthVerticle extends VerticleBase implements ConfigApplier 
   @Override
   public Future<?> start() {
     client = vertx.createNetClient(new NetClientOptions());
-    checks = new ProbeChecks(client);
+    // No keep-alive: every HTTP probe opens its own connection, as a client of the pool would.
+    httpClient = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false));
+    checks = new ProbeChecks(client, httpClient);
     gauges = new PoolTargetGauges(node.metrics().registry());
+    probeMeters = new ProbeMeters(node.metrics().registry());
     boardWriter = new BoardWriter(board, node.nodeName(), node.health()::snapshot);
     // The board forgets a node that stops refreshing its entry, so a dead node's view drops out on its own.
     refreshTimer = vertx.setPeriodic(HealthBoard.TTL_MS / 3, id -> boardWriter.write());
@@ -82,13 +90,14 @@ public final class HealthVerticle extends VerticleBase implements ConfigApplier 
     probes.values().forEach(targets -> targets.values().forEach(TargetProbe::stop));
     probes.clear();
     gauges.close();
+    probeMeters.close();
     return boardWriter.close()
         .recover(e -> {
           LOG.log(Level.WARNING, "cannot remove node " + node.nodeName() + "'s health from the cluster: "
               + e.getMessage() + "; it expires within " + HealthBoard.TTL_MS / 1000 + "s");
           return Future.succeededFuture();
         })
-        .compose(v -> client.close());
+        .compose(v -> Future.join(client.close(), httpClient.close()).mapEmpty());
   }
 
   /**
@@ -140,7 +149,8 @@ public final class HealthVerticle extends VerticleBase implements ConfigApplier 
         if (probe != null) {
           probe.update(pool.probe(), check);
         } else {
-          probe = new TargetProbe(vertx, check, pool.name(), target.address(), pool.probe(), this::changed);
+          probe = new TargetProbe(vertx, check, pool.name(), target.address(), pool.probe(), this::changed,
+              (p, outcome, nanos) -> probeMeters.record(p.pool(), p.target().toString(), outcome, nanos));
           current.put(address, probe);
           node.health().set(pool.name(), address, TargetHealth.UNHEALTHY);
           started.add(probe);
@@ -159,6 +169,7 @@ public final class HealthVerticle extends VerticleBase implements ConfigApplier 
     checks.retain(probed.keySet());
     node.health().retain(probed);
     gauges.retain(probed.keySet());
+    probeMeters.retain(probed);
     probed.keySet().forEach(this::count);
     boardWriter.write();
     // Started last, so that every first result finds its target already in the view.

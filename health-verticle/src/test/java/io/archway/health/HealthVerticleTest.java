@@ -224,6 +224,51 @@ class HealthVerticleTest {
     return gauge == null ? Double.NaN : gauge.value();
   }
 
+  @Test
+  void everyProbeIsCountedByResultAndTimedAndATargetsMetersLeaveWithIt() {
+    EchoBackend live = EchoBackend.start(vertx).await();
+    String dead = "127.0.0.1:" + Ports.closed();
+    verticle.apply(config(pool("p", "100ms", 1, 1, target(live.address()), target(dead)))).await();
+
+    await().atMost(WAIT).until(() -> results("p", live.address(), "success") >= 3 && results("p", dead, "failure") >= 3);
+    assertThat(results("p", dead, "success")).isZero();
+    assertThat(results("p", live.address(), "failure")).isZero();
+    io.micrometer.core.instrument.Timer duration = node.metrics().registry().find(MetricNames.PROBE_DURATION)
+        .tags("pool", "p", "target", live.address()).timer();
+    assertThat(duration.count()).isGreaterThanOrEqualTo(3);
+    assertThat(node.metrics().scrape())
+        .contains("archway_probe_results_total{pool=\"p\",result=\"timeout\",target=\"" + dead + "\"} 0.0")
+        .contains("archway_probe_duration_seconds_bucket{pool=\"p\",target=\"" + live.address() + "\",le=\"0.1\"}");
+
+    verticle.apply(config(pool("p", "100ms", 1, 1, target(live.address())))).await();
+    assertThat(node.metrics().registry().find(MetricNames.PROBE_RESULTS).tags("target", dead).counters()).isEmpty();
+    assertThat(node.metrics().registry().find(MetricNames.PROBE_RESULTS).tags("target", live.address()).counters())
+        .hasSize(3);
+  }
+
+  @Test
+  void anHttpProbeFollowsTheStatusTheTargetAnswers() {
+    AtomicInteger status = new AtomicInteger(503);
+    int port = vertx.createHttpServer().requestHandler(r -> r.response().setStatusCode(status.get()).end("x"))
+        .listen(0, "127.0.0.1").await().actualPort();
+    String target = "127.0.0.1:" + port;
+    JsonObject pool = pool("web", "100ms", 1, 1, target(target));
+    pool.getJsonObject("probe").put("type", "http").put("path", "/ready").put("expectStatus", new JsonArray().add(200));
+    verticle.apply(config(pool)).await();
+
+    await().atMost(WAIT).until(() -> results("web", target, "failure") >= 2);
+    assertThat(node.health().isHealthy("web", target)).isFalse();
+    status.set(200);
+    await().atMost(WAIT).until(() -> node.health().isHealthy("web", target));
+    assertThat(results("web", target, "success")).isGreaterThanOrEqualTo(1);
+  }
+
+  private double results(String pool, String target, String result) {
+    var c = node.metrics().registry().find(MetricNames.PROBE_RESULTS)
+        .tags("pool", pool, "target", target, "result", result).counter();
+    return c == null ? 0 : c.count();
+  }
+
   private static long millisSince(long nanos) {
     return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - nanos);
   }

@@ -194,6 +194,7 @@ public final class ProxyVerticle extends VerticleBase implements ConfigApplier {
         binds.put(key, created.bind(stopped.remove(key)));
       }
     });
+    listeners.values().forEach(l -> l.logEvery(config.accessLog().interval()));
     return Future.join(new ArrayList<>(binds.values())).transform(done -> onContext(() -> {
       binds.forEach((key, bind) -> {
         if (bind.failed()) {

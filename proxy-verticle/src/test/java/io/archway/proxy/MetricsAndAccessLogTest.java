@@ -115,6 +115,38 @@ class MetricsAndAccessLogTest {
   }
 
   @Test
+  void aLongConnectionGetsInterimLinesWithItsBytesSoFarThenItsFinalLine() throws Exception {
+    gateway.apply(config(listener("m", port, "p"), pool("p", backend.address()))
+        .put("accessLog", new JsonObject().put("interval", "1s")));
+    try (Socket client = Streams.connect(port)) {
+      Streams.write(client.getOutputStream(), "abcd");
+      assertThat(Streams.read(client.getInputStream(), 7)).isEqualTo("hi\nabcd");
+      JsonObject open = gateway.awaitAccessLine(l -> "open".equals(l.getString("event")));
+      assertThat(open.getLong("bytesIn")).isEqualTo(4);
+      assertThat(open.getLong("bytesOut")).isEqualTo(7);
+      assertThat(open.containsKey("termination")).isFalse();
+      assertThat(open.getString("target")).isEqualTo(backend.address());
+      assertThat(open.getDouble("durationMs")).isGreaterThanOrEqualTo(1000.0);
+      Streams.write(client.getOutputStream(), "ef");
+      assertThat(Streams.read(client.getInputStream(), 2)).isEqualTo("ef");
+    }
+    JsonObject last = gateway.awaitAccessLine("client_close");
+    assertThat(last.getLong("bytesIn")).isEqualTo(6);
+    assertThat(last.containsKey("event")).isFalse();
+  }
+
+  @Test
+  void withoutAnIntervalOnlyTheFinalLineIsWritten() throws Exception {
+    gateway.apply(config(listener("m", port, "p"), pool("p", backend.address())));
+    try (Socket client = Streams.connect(port)) {
+      assertThat(Streams.read(client.getInputStream(), 3)).isEqualTo("hi\n");
+      Thread.sleep(1_500);
+    }
+    gateway.awaitAccessLine("client_close");
+    assertThat(gateway.accessLog()).hasSize(1);
+  }
+
+  @Test
   void disabledAccessLogWritesNothing() throws Exception {
     gateway.apply(config(listener("m", port, "p"), pool("p", backend.address()))
         .put("accessLog", new JsonObject().put("enabled", false)));

@@ -171,6 +171,23 @@ final class ConfigReader {
     return out;
   }
 
+  /** The items of a list as they are (strings, numbers, ...); a single value counts as a list of one. */
+  List<Object> values(String key) {
+    known.add(key);
+    Object v = json.getValue(key);
+    if (v == null) return List.of();
+    if (v instanceof JsonArray a) return a.getList();
+    if (v instanceof JsonObject) {
+      problem(key, "expected a list, found an object");
+      return List.of();
+    }
+    return List.of(v);
+  }
+
+  boolean isList(String key) {
+    return json.getValue(key) instanceof JsonArray;
+  }
+
   private JsonArray array(String key) {
     known.add(key);
     Object v = json.getValue(key);

@@ -4,7 +4,7 @@ package io.archway.core.config;
 public enum ProbeType implements Keyword {
   TCP("tcp", true),
   TLS("tls", true),
-  HTTP("http", false);
+  HTTP("http", true);
 
   private final String keyword;
   private final boolean supported;

@@ -8,6 +8,8 @@ import io.archway.core.config.ProbeType;
 import io.archway.core.tls.TlsContexts;
 import io.netty.handler.ssl.SslContext;
 import io.vertx.core.Future;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.net.ClientSSLOptions;
 import io.vertx.core.net.NetClient;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -18,25 +20,31 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The check each pool's probes run: a TCP connect, or a TLS handshake. A TLS pool's probe uses the
- * pool's own TLS settings; a TCP pool's (such as one behind a passthrough listener) only checks that the
- * target completes a handshake, trusting any certificate. TLS contexts are kept per pool until its
- * settings change. Confined to the health verticle's context.
+ * The check each pool's probes run: a TCP connect, a TLS handshake, or an HTTP request. A TLS pool's
+ * probe uses the pool's own TLS settings; a TCP pool's (such as one behind a passthrough listener) only
+ * checks that the target completes a handshake, trusting any certificate. An HTTP probe speaks plain
+ * HTTP to a {@code tcp} or {@code http} pool and HTTPS, with the pool's TLS settings, to a {@code tls}
+ * or {@code https} pool. Checks are kept per pool until its settings change. Confined to the health
+ * verticle's context.
  */
 public final class ProbeChecks {
 
   private record Built(Object settings, Check check) {}
 
   private final NetClient client;
+  private final HttpClient http;
   private final TcpProbe tcp;
   private final Map<String, Built> tls = new HashMap<>();
 
-  public ProbeChecks(NetClient client) {
+  /** {@code http}: a client without keep-alive, for HTTP probes. */
+  public ProbeChecks(NetClient client, HttpClient http) {
     this.client = client;
+    this.http = http;
     this.tcp = new TcpProbe(client);
   }
 
   public Check forPool(PoolConfig pool, Map<String, CertificateConfig> certificates) {
+    if (pool.probe().type() == ProbeType.HTTP) return httpCheck(pool, certificates);
     if (pool.probe().type() != ProbeType.TLS) return tcp;
     boolean tlsPool = pool.protocol() == PoolProtocol.TLS;
     PoolTlsConfig settings = pool.tls().orElseGet(PoolTlsConfig::defaults);
@@ -54,6 +62,29 @@ public final class ProbeChecks {
       check = new TlsProbe(client, context, tlsPool ? settings.sni() : Optional.empty());
     } catch (Exception e) {
       String reason = "cannot build the TLS probe of pool '" + pool.name() + "': " + e.getMessage();
+      check = (target, timeout) -> Future.failedFuture(reason);
+    }
+    tls.put(pool.name(), new Built(key, check));
+    return check;
+  }
+
+  private Check httpCheck(PoolConfig pool, Map<String, CertificateConfig> certificates) {
+    boolean overTls = pool.protocol() == PoolProtocol.TLS || pool.protocol() == PoolProtocol.HTTPS;
+    PoolTlsConfig settings = pool.tls().orElseGet(PoolTlsConfig::defaults);
+    List<CertificateConfig> used = new ArrayList<>();
+    if (overTls) {
+      settings.trustCa().map(certificates::get).filter(Objects::nonNull).ifPresent(used::add);
+      settings.certificate().map(certificates::get).filter(Objects::nonNull).ifPresent(used::add);
+    }
+    Object key = List.of("http", pool.probe().http(), overTls, settings, used);
+    Built built = tls.get(pool.name());
+    if (built != null && built.settings().equals(key)) return built.check();
+    Check check;
+    try {
+      ClientSSLOptions options = overTls ? HttpProbeTls.options(settings, certificates) : null;
+      check = new HttpProbe(http, pool.probe().http(), options, overTls ? settings.sni() : Optional.empty());
+    } catch (Exception e) {
+      String reason = "cannot build the HTTPS probe of pool '" + pool.name() + "': " + e.getMessage();
       check = (target, timeout) -> Future.failedFuture(reason);
     }
     tls.put(pool.name(), new Built(key, check));

@@ -20,12 +20,19 @@ public final class TargetProbe {
     void changed(TargetProbe probe, TargetHealth health, String reason);
   }
 
+  /** Told of every probe result (for the metrics). */
+  @FunctionalInterface
+  public interface Results {
+    void probed(TargetProbe probe, ProbeOutcome outcome, long nanos);
+  }
+
   private final Vertx vertx;
   private Check check;
   private final String pool;
   private final HostPort target;
   private final Listener listener;
   private final ThresholdTracker tracker;
+  private final Results results;
   private ProbeConfig config;
   private long timer = -1;
   private long startedNanos;
@@ -33,6 +40,12 @@ public final class TargetProbe {
   private boolean stopped;
 
   public TargetProbe(Vertx vertx, Check check, String pool, HostPort target, ProbeConfig config, Listener listener) {
+    this(vertx, check, pool, target, config, listener, (probe, outcome, nanos) -> {});
+  }
+
+  public TargetProbe(Vertx vertx, Check check, String pool, HostPort target, ProbeConfig config, Listener listener,
+      Results results) {
+    this.results = results;
     this.vertx = vertx;
     this.check = check;
     this.pool = pool;
@@ -91,6 +104,8 @@ public final class TargetProbe {
   private void completed(AsyncResult<Void> result) {
     inFlight = false;
     if (stopped) return;
+    results.probed(this, result.succeeded() ? ProbeOutcome.SUCCESS : ProbeOutcome.ofFailure(result.cause()),
+        System.nanoTime() - startedNanos);
     TargetHealth changed = tracker.record(result.succeeded());
     if (changed != null) listener.changed(this, changed, reason(result));
     if (!stopped && !inFlight && timer < 0) scheduleNext();

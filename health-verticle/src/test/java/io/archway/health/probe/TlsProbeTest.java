@@ -97,7 +97,7 @@ class TlsProbeTest {
 
   @Test
   void aTargetTrustedByThePoolsCaUnderThePoolsNamePasses() {
-    Check check = new ProbeChecks(client).forPool(pool(PoolProtocol.TLS,
+    Check check = new ProbeChecks(client, vertx.createHttpClient()).forPool(pool(PoolProtocol.TLS,
         Optional.of(new PoolTlsConfig(Optional.of("ca"), Optional.of("redis.internal"), true, Optional.empty()))),
         certificates());
     check.check(target(), Duration.ofSeconds(2)).await();
@@ -105,7 +105,7 @@ class TlsProbeTest {
 
   @Test
   void aTargetWhoseCertificateIsForAnotherNameFails() {
-    Check check = new ProbeChecks(client).forPool(pool(PoolProtocol.TLS,
+    Check check = new ProbeChecks(client, vertx.createHttpClient()).forPool(pool(PoolProtocol.TLS,
         Optional.of(new PoolTlsConfig(Optional.of("ca"), Optional.of("cache.internal"), true, Optional.empty()))),
         certificates());
     assertThat(check.check(target(), Duration.ofSeconds(2)).toCompletionStage().toCompletableFuture())
@@ -114,7 +114,7 @@ class TlsProbeTest {
 
   @Test
   void aTcpPoolsTlsProbeOnlyAsksForAHandshake() {
-    Check check = new ProbeChecks(client).forPool(pool(PoolProtocol.TCP, Optional.empty()), Map.of());
+    Check check = new ProbeChecks(client, vertx.createHttpClient()).forPool(pool(PoolProtocol.TCP, Optional.empty()), Map.of());
     check.check(target(), Duration.ofSeconds(2)).await();
     EchoBackend plain = EchoBackend.start(vertx).await();
     HostPort plainTarget = HostPort.parse(plain.address());

@@ -18,6 +18,7 @@ import io.archway.core.store.ConfigWriter;
 import io.archway.core.store.VersionedConfig;
 import io.archway.health.HealthVerticle;
 import io.archway.proxy.ProxyVerticle;
+import io.archway.proxy.accesslog.AccessLog;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.DeploymentOptions;
@@ -57,6 +58,7 @@ public final class GatewayNode {
   private final StateDir stateDir;
   private final Optional<FileTime> fileModified;
   private final List<ProxyVerticle> proxies = new CopyOnWriteArrayList<>();
+  private AccessLog accessLog;
   private HealthVerticle health;
   private GatewayConfig fileConfig;
   private String adminAddress;
@@ -135,13 +137,20 @@ public final class GatewayNode {
     applyFailures = applies("failed");
     int instances = Runtime.getRuntime().availableProcessors();
     ConfigWriter writer = new ConfigWriter(vertx, store, baseDir);
+    // One writer for the node's verticles: stdout, or the file of this node's config (opened now, so a
+    // file that cannot be opened fails the start rather than losing lines).
+    try {
+      accessLog = AccessLog.open(fileConfig.accessLog());
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
     return vertx.deployVerticle(new AdminVerticle(node, fileConfig.admin(), store, writer, registry, board))
         .compose(id -> {
           health = new HealthVerticle(node, board);
           return vertx.deployVerticle(health);
         })
         .compose(id -> vertx.deployVerticle(() -> {
-          ProxyVerticle proxy = new ProxyVerticle(node);
+          ProxyVerticle proxy = new ProxyVerticle(node, accessLog);
           proxies.add(proxy);
           return proxy;
         }, new DeploymentOptions().setInstances(instances)))
@@ -247,6 +256,8 @@ public final class GatewayNode {
     // Closing Vert.x ends its event loops, so nothing may be chained after it on a Vert.x context:
     // wait for it from this thread instead.
     vertx.close().await();
+    // After the proxies: the lines of the last connections are written before the file closes.
+    if (accessLog != null) accessLog.close();
     LOG.info(() -> "node " + name() + " stopped");
   }
 

@@ -1,5 +1,9 @@
 package io.archway.proxy.accesslog;
 
+import io.archway.core.config.AccessLogConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -9,20 +13,26 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
 /**
- * The access log: event loops hand entries to a bounded queue and never wait; one daemon thread turns
- * them into JSON lines and writes them in batches. When the writer falls behind, entries are dropped
- * and counted ({@link #dropped()}), so a slow stdout can never stall the relay.
+ * The access log: event loops hand lines ({@link AccessLogLine}: a connection's, a request's) to a
+ * bounded queue and never wait; one daemon thread turns them into JSON and writes them in batches, to
+ * stdout or a rotating file. When the writer falls behind, lines are dropped and counted
+ * ({@link #dropped()}), so a slow disk or stdout can never stall the relay.
  */
 public final class AccessLog implements AutoCloseable {
 
   public static final int DEFAULT_CAPACITY = 65_536;
   private static final int BATCH = 1_024;
 
-  private final BlockingQueue<AccessLogEntry> queue;
+  private final BlockingQueue<AccessLogLine> queue;
   private final Consumer<String> sink;
   private final LongAdder dropped = new LongAdder();
   private final Thread writer;
   private volatile boolean closed;
+
+  private static final Consumer<String> STDOUT = lines -> {
+    System.out.print(lines);
+    System.out.flush();
+  };
 
   private AccessLog(Consumer<String> sink, int capacity) {
     this.queue = new ArrayBlockingQueue<>(capacity);
@@ -40,13 +50,30 @@ public final class AccessLog implements AutoCloseable {
     return new AccessLog(sink, capacity);
   }
 
+  /**
+   * The log a node's config asks for: the process's stdout log, or a new writer to {@code config.file()}
+   * rotated by size. Close a file log when the node stops; closing the stdout log is a no-op.
+   *
+   * @throws UncheckedIOException when the file cannot be opened for appending
+   */
+  public static AccessLog open(AccessLogConfig config) {
+    // Disabled: nothing is written, so no file is created either.
+    if (!config.enabled() || config.file().isEmpty()) return stdout();
+    try {
+      return new AccessLog(new RotatingFile(Path.of(config.file().get()), config.maxSize(), config.keep()),
+          DEFAULT_CAPACITY);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open the access log " + config.file().get() + ": " + e.getMessage(), e);
+    }
+  }
+
   /** The process's stdout log, shared by every verticle of the process (stdout is one stream). */
   public static AccessLog stdout() {
     return Stdout.LOG;
   }
 
-  /** Queues an entry without blocking; drops and counts it when the queue is full or the log closed. */
-  public void log(AccessLogEntry entry) {
+  /** Queues a line without blocking; drops and counts it when the queue is full or the log closed. */
+  public void log(AccessLogLine entry) {
     if (closed || !queue.offer(entry)) dropped.increment();
   }
 
@@ -58,6 +85,7 @@ public final class AccessLog implements AutoCloseable {
   /** Writes what is queued, then stops the writer; waits up to a second. */
   @Override
   public void close() {
+    if (sink == STDOUT) return;
     closed = true;
     writer.interrupt();
     try {
@@ -68,18 +96,18 @@ public final class AccessLog implements AutoCloseable {
   }
 
   private void write() {
-    List<AccessLogEntry> batch = new ArrayList<>(BATCH);
+    List<AccessLogLine> batch = new ArrayList<>(BATCH);
     StringBuilder text = new StringBuilder(16 * 1024);
     while (true) {
       try {
-        AccessLogEntry first = closed ? queue.poll() : queue.poll(1, TimeUnit.SECONDS);
+        AccessLogLine first = closed ? queue.poll() : queue.poll(1, TimeUnit.SECONDS);
         if (first != null) batch.add(first);
       } catch (InterruptedException e) {
         closed = true;
       }
       queue.drainTo(batch, BATCH - batch.size());
       if (!batch.isEmpty()) {
-        for (AccessLogEntry entry : batch) text.append(entry.toJson().encode()).append('\n');
+        for (AccessLogLine entry : batch) text.append(entry.toJson().encode()).append('\n');
         try {
           sink.accept(text.toString());
         } catch (RuntimeException e) {
@@ -88,16 +116,24 @@ public final class AccessLog implements AutoCloseable {
         batch.clear();
         text.setLength(0);
       } else if (closed) {
+        closeSink();
         return;
+      }
+    }
+  }
+
+  private void closeSink() {
+    if (sink instanceof AutoCloseable closeable) {
+      try {
+        closeable.close();
+      } catch (Exception e) {
+        // Nothing is left to write; the file is closed as far as this process is concerned.
       }
     }
   }
 
   /** Created on first use only, so that a process that never logs to stdout starts no thread. */
   private static final class Stdout {
-    static final AccessLog LOG = new AccessLog(lines -> {
-      System.out.print(lines);
-      System.out.flush();
-    }, DEFAULT_CAPACITY);
+    static final AccessLog LOG = new AccessLog(STDOUT, DEFAULT_CAPACITY);
   }
 }

@@ -28,12 +28,13 @@ public record AccessLogEntry(
     long connectNanos,
     long durationNanos,
     TlsSession tls,
-    String termination) {
+    String termination) implements AccessLogLine {
 
   private static final DateTimeFormatter TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
   /** The contract's fields, in the contract's order; {@code tls} is absent for plain TCP. */
+  @Override
   public JsonObject toJson() {
     JsonObject json = new JsonObject()
         .put("time", TIME.format(Instant.ofEpochMilli(acceptMillis)))

@@ -59,6 +59,7 @@ public final class Connector {
         return;
       }
       tried[count++] = index;
+      if (count > 1) pool.retryMeters().retried();
       Target target = pool.target(index);
       last = target;
       long start = System.nanoTime();
@@ -76,6 +77,7 @@ public final class Connector {
         BackendTls tls = pool.tls();
         if (tls == null) {
           pool.connected(System.nanoTime() - start);
+          if (count > 1) pool.retryMeters().redispatched();
           promise.complete(new Backend(socket, target));
           return;
         }
@@ -85,6 +87,7 @@ public final class Connector {
         tls.handshake(channel, target.address().host(), target.address().port(), left).addListener(done -> {
           if (done.isSuccess()) {
             pool.connected(System.nanoTime() - start);
+            if (count > 1) pool.retryMeters().redispatched();
             promise.complete(new Backend(socket, target));
           } else {
             HandshakeLog.targetFailed(pool.name(), target.key(), done.cause());

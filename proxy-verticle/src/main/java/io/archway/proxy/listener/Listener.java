@@ -2,6 +2,8 @@ package io.archway.proxy.listener;
 
 import io.archway.core.config.ListenerConfig;
 import io.archway.proxy.accesslog.AccessLogEntry;
+import io.archway.proxy.accesslog.OpenConnectionLine;
+import io.archway.proxy.accesslog.OpenLines;
 import io.archway.proxy.connect.ConnectFailure;
 import io.archway.proxy.pool.Pool;
 import io.archway.proxy.relay.Relay;
@@ -24,6 +26,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -43,6 +46,8 @@ public final class Listener {
   static final long CLIENT_HELLO_TIMEOUT_MS = 10_000;
 
   private final ListenerServices services;
+  private final Drains drains;
+  private OpenLines openLines;
   /** Open relays, each with what its access log line needs beyond the relay's own counts. */
   private final Map<Relay, Opened> relays = new HashMap<>();
   private NetServer server;
@@ -65,6 +70,7 @@ public final class Listener {
   public Listener(ListenerServices services, ListenerConfig config, Pool pool, boolean logEnabled, ServerTls tls,
       PassthroughRoutes routes) {
     this.services = services;
+    this.drains = new Drains(services.registry());
     update(config, pool, logEnabled, tls, routes);
   }
 
@@ -134,6 +140,7 @@ public final class Listener {
     drained = Promise.promise();
     socketOwnerAtStop = SharedSocket.owner(services.vertx(), config.host(), config.port());
     stopNanos = System.nanoTime();
+    drains.listenerStopping(config.name(), relays.keySet());
     Future<Void> unbound = server == null
         ? Future.succeededFuture()
         : server.shutdown(drain.toMillis() + VERTX_GRACE_MS, TimeUnit.MILLISECONDS);
@@ -146,6 +153,7 @@ public final class Listener {
       drained.future().onComplete(done -> services.vertx().cancelTimer(timer));
     }
     stopped = Future.join(unbound, drained.future()).mapEmpty();
+    stopped.onComplete(done -> logEvery(Optional.empty()));
     return stopped;
   }
 
@@ -203,7 +211,9 @@ public final class Listener {
   private void handshake(Relay relay, io.netty.util.concurrent.Future<TlsSession> settled, Pool target,
       PassthroughRoutes by) {
     String listenerName = config.name();
+    ListenerMeters m = meters;
     settled.addListener(done -> {
+      m.handshake(done.cause());
       if (!done.isSuccess()) {
         HandshakeLog.clientFailed(listenerName, relay.clientAddress(), done.cause());
         relay.handshakeFailed();
@@ -245,6 +255,7 @@ public final class Listener {
       boolean leaving = now == null || now.isLeaving(target);
       if (leaving && opened.drainTimer < 0) {
         long drainMillis = (now == null ? pool : now).drainTimeout().toMillis();
+        drains.target(config.name(), relay, true);
         opened.drainTimer = services.vertx().setTimer(Math.max(1, drainMillis), id -> {
           opened.drainTimer = -1;
           relay.close(Termination.DRAIN_TIMEOUT);
@@ -252,6 +263,7 @@ public final class Listener {
       } else if (!leaving && opened.drainTimer >= 0) {
         services.vertx().cancelTimer(opened.drainTimer);
         opened.drainTimer = -1;
+        drains.target(config.name(), relay, false);
       }
     });
   }
@@ -259,13 +271,35 @@ public final class Listener {
   private void finished(Relay relay, ListenerMeters m, String listenerName) {
     Opened opened = relays.remove(relay);
     if (opened.drainTimer >= 0) services.vertx().cancelTimer(opened.drainTimer);
+    drains.finished(relay);
     m.finished(relay.termination());
-    if (logEnabled) {
-      services.accessLog().log(new AccessLogEntry(relay.acceptMillis(), services.node(), listenerName,
-          relay.clientAddress(), relay.target(), opened.pool, relay.bytesIn(), relay.bytesOut(),
-          relay.connectNanos(), relay.durationNanos(), opened.tls, relay.termination().keyword()));
-    }
+    if (logEnabled) services.accessLog().log(entry(relay, opened, listenerName, relay.durationNanos()));
     if (drained != null && relays.isEmpty()) drained.tryComplete();
+  }
+
+  /**
+   * While the access log is on, every open connection gets an interim line each {@code interval}
+   * (empty: none); see {@link OpenLines}.
+   */
+  public void logEvery(Optional<Duration> interval) {
+    Optional<Duration> wanted = interval.filter(i -> logEnabled && stopped == null);
+    // Unchanged: keep the clock, so that an apply does not skip a line that falls due.
+    if (openLines != null && wanted.equals(Optional.of(openLines.interval()))) return;
+    if (openLines != null) openLines.cancel();
+    openLines = wanted.map(i -> OpenLines.every(services.vertx(), i,
+        due -> relays.forEach((relay, opened) -> {
+          if (due.test(relay.acceptMillis())) {
+            long sofar = (System.currentTimeMillis() - relay.acceptMillis()) * 1_000_000;
+            services.accessLog().log(new OpenConnectionLine(entry(relay, opened, config.name(), sofar)));
+          }
+        }))).orElse(null);
+  }
+
+  private AccessLogEntry entry(Relay relay, Opened opened, String listenerName, long durationNanos) {
+    Termination t = relay.termination();
+    return new AccessLogEntry(relay.acceptMillis(), services.node(), listenerName, relay.clientAddress(),
+        relay.target(), opened.pool, relay.bytesIn(), relay.bytesOut(), relay.connectNanos(), durationNanos,
+        opened.tls, t == null ? null : t.keyword());
   }
 
   static String address(ListenerConfig config) {

@@ -2,6 +2,7 @@ package io.archway.proxy.listener;
 
 import io.archway.core.metrics.MetricNames;
 import io.archway.proxy.relay.Termination;
+import io.archway.proxy.tls.HandshakeFailure;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -28,6 +29,9 @@ public final class ListenerMeters {
   private final Counter bytesOut;
   private final Map<Termination, Counter> closed = new EnumMap<>(Termination.class);
   private final Map<Termination, Counter> rejected = new EnumMap<>(Termination.class);
+  private final Map<HandshakeFailure, Counter> handshakeFailures = new EnumMap<>(HandshakeFailure.class);
+  private Counter handshakesOk;
+  private Counter handshakesFailed;
 
   ListenerMeters(MeterRegistry registry, String listener) {
     this.registry = registry;
@@ -63,6 +67,33 @@ public final class ListenerMeters {
         .tags(MetricNames.TAG_LISTENER, listener, TAG_TERMINATION, t.keyword())
         .register(registry)).increment();
     if (why.rejection()) rejected(why).increment();
+  }
+
+  /**
+   * Counts a client's TLS handshake (passthrough: its ClientHello): {@code failure} null when it
+   * succeeded. Registered on the first handshake, so plain TCP listeners carry no TLS series.
+   */
+  void handshake(Throwable failure) {
+    if (handshakesOk == null) {
+      handshakesOk = handshakes("ok");
+      handshakesFailed = handshakes("failed");
+    }
+    if (failure == null) {
+      handshakesOk.increment();
+      return;
+    }
+    handshakesFailed.increment();
+    handshakeFailures.computeIfAbsent(HandshakeFailure.of(failure), f -> Counter.builder(MetricNames.TLS_HANDSHAKE_FAILURES)
+        .description("Failed client TLS handshakes, by reason")
+        .tags(MetricNames.TAG_LISTENER, listener, MetricNames.TAG_REASON, f.label())
+        .register(registry)).increment();
+  }
+
+  private Counter handshakes(String result) {
+    return Counter.builder(MetricNames.TLS_HANDSHAKES)
+        .description("Client TLS handshakes (passthrough: ClientHellos read), by result")
+        .tags(MetricNames.TAG_LISTENER, listener, MetricNames.TAG_RESULT, result)
+        .register(registry);
   }
 
   Counter bytesIn() {

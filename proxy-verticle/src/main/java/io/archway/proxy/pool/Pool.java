@@ -32,6 +32,7 @@ public final class Pool {
   private final Timer connectTime;
   private final RoundRobin balance = new RoundRobin();
   private final BackendTls tls;
+  private final RetryMeters retryMeters;
 
   /** {@code tls}: how to re-encrypt to the targets, {@code null} for plain TCP. */
   public Pool(PoolConfig config, BackendTls tls, HealthView health, MeterRegistry registry) {
@@ -52,6 +53,12 @@ public final class Pool {
         .tags(MetricNames.TAG_POOL, config.name())
         .serviceLevelObjectives(CONNECT_BUCKETS)
         .register(registry);
+    this.retryMeters = new RetryMeters(registry, config.name());
+  }
+
+  /** Counts retries and the clients they saved. */
+  public RetryMeters retryMeters() {
+    return retryMeters;
   }
 
   public PoolConfig config() {

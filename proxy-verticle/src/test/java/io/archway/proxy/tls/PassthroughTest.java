@@ -137,6 +137,9 @@ class PassthroughTest {
           gateway.counter(MetricNames.LISTENER_REJECTED, "listener", "edge", "reason", "tls") == 2);
       assertThat(fallback.connections()).isZero();
       assertThat(gateway.accessLog()).extracting(l -> l.getString("termination")).containsOnly("tls_failed");
+      assertThat(gateway.counter(MetricNames.TLS_HANDSHAKE_FAILURES, "listener", "edge", "reason", "not_tls"))
+          .isEqualTo(2);
+      assertThat(gateway.counter(MetricNames.TLS_HANDSHAKES, "listener", "edge", "result", "failed")).isEqualTo(2);
     }
   }
 

@@ -140,6 +140,36 @@ class TlsTerminationTest {
 
   @ParameterizedTest(name = "engine {0}")
   @MethodSource("engines")
+  void handshakesAreCountedByResultAndFailuresByABoundedReason(String engine) throws Exception {
+    start(engine, tls("web").put("minVersion", "TLSv1.3").put("handshakeTimeout", "500ms"));
+    SSLContext ctx = TlsClients.context(pki.ca(), null);
+    try (SSLSocket s = TlsClients.connect(ctx, port, "web.example.com")) {
+      assertThat(Streams.read(s.getInputStream(), 3)).isEqualTo("hi\n");
+    }
+    try (Socket plain = Streams.connect(port)) {
+      Streams.write(plain.getOutputStream(), "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+      assertThat(Streams.closedByPeer(plain)).isTrue();
+    }
+    assertThatThrownBy(() -> TlsClients.connect(ctx, port, "web.example.com", "TLSv1.2").close())
+        .isInstanceOf(SSLException.class);
+    try (Socket silent = Streams.connect(port)) {
+      assertThat(Streams.closedByPeer(silent)).isTrue();
+    }
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() ->
+        gateway.counter(MetricNames.TLS_HANDSHAKES, "listener", "s", "result", "failed") == 3);
+    assertThat(gateway.counter(MetricNames.TLS_HANDSHAKES, "listener", "s", "result", "ok")).isEqualTo(1);
+    assertThat(gateway.counter(MetricNames.TLS_HANDSHAKE_FAILURES, "listener", "s", "reason", "not_tls")).isEqualTo(1);
+    assertThat(gateway.counter(MetricNames.TLS_HANDSHAKE_FAILURES, "listener", "s", "reason", "protocol_version"))
+        .isEqualTo(1);
+    assertThat(gateway.counter(MetricNames.TLS_HANDSHAKE_FAILURES, "listener", "s", "reason", "timeout")).isEqualTo(1);
+    // Neither the client's address nor the name it sent becomes a label.
+    assertThat(gateway.node().metrics().scrape().lines().filter(l -> l.startsWith("archway_tls_")))
+        .hasSize(5)
+        .noneMatch(l -> l.contains("127.0.0.1") || l.contains("example.com"));
+  }
+
+  @ParameterizedTest(name = "engine {0}")
+  @MethodSource("engines")
   void aSilentClientIsClosedAtTheHandshakeTimeout(String engine) throws Exception {
     start(engine, tls("web").put("handshakeTimeout", "300ms"));
     long start = System.nanoTime();
@@ -172,6 +202,8 @@ class TlsTerminationTest {
     Awaitility.await().atMost(Duration.ofSeconds(10)).until(() ->
         gateway.counter(MetricNames.LISTENER_REJECTED, "listener", "s", "reason", "tls") == 2);
     assertThat(backend.connections()).isEqualTo(1);
+    assertThat(gateway.counter(MetricNames.TLS_HANDSHAKE_FAILURES, "listener", "s", "reason", "client_certificate"))
+        .isEqualTo(2);
   }
 
   @ParameterizedTest(name = "engine {0}")

@@ -1,0 +1,112 @@
+package io.archway.health.probe;
+
+import io.archway.core.config.HostPort;
+import io.archway.core.config.ProbeHttpConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.ClientSSLOptions;
+import io.vertx.core.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * An HTTP probe: the target is up when {@code GET path} answers, within the timeout, with an expected
+ * status and, when {@code expectBody} is set, a body whose first {@value ProbeHttpConfig#BODY_LIMIT}
+ * bytes contain that text. Over TLS when built with TLS options (the pool's trust, client certificate and
+ * host name check). Each probe opens a connection of its own and closes it, so a probe checks that the
+ * target still accepts connections, not only that an old one still answers.
+ */
+public final class HttpProbe implements Check {
+
+  private final HttpClient client;
+  private final ProbeHttpConfig config;
+  private final ClientSSLOptions tls;
+  private final Optional<String> serverName;
+
+  /**
+   * {@code client}: without keep-alive; {@code tls}: null for plain HTTP; {@code serverName}: the name to
+   * send (SNI) and verify over TLS, empty: each target's host.
+   */
+  public HttpProbe(HttpClient client, ProbeHttpConfig config, ClientSSLOptions tls, Optional<String> serverName) {
+    this.client = client;
+    this.config = config;
+    this.tls = tls;
+    this.serverName = serverName;
+  }
+
+  @Override
+  public Future<Void> check(HostPort target, Duration timeout) {
+    long millis = Math.max(1, timeout.toMillis());
+    RequestOptions options = new RequestOptions()
+        .setMethod(HttpMethod.GET)
+        .setServer(SocketAddress.inetSocketAddress(target.port(), target.host()))
+        .setHost(tls == null ? target.host() : serverName.orElse(target.host()))
+        .setPort(target.port())
+        .setURI(config.path())
+        .setConnectTimeout(millis)
+        .setFollowRedirects(false);
+    if (tls != null) options.setSsl(true).setSslOptions(tls);
+    config.host().ifPresent(h -> options.putHeader(HttpHeaders.HOST, h));
+    Promise<HttpClientRequest> sent = Promise.promise();
+    Future<Void> answered = client.request(options).compose(request -> {
+      sent.tryComplete(request);
+      return request.send();
+    }).compose(this::judge);
+    // The deadline covers connect, TLS, status and body; whatever is still open then is reset.
+    return answered.timeout(millis, TimeUnit.MILLISECONDS).recover(e -> {
+      sent.future().onSuccess(request -> request.reset());
+      return Future.failedFuture(e instanceof TimeoutException
+          ? new TimeoutException("no HTTP answer within " + millis + "ms") : e);
+    });
+  }
+
+  private Future<Void> judge(HttpClientResponse response) {
+    int status = response.statusCode();
+    if (!config.expects(status)) {
+      response.request().reset();
+      return Future.failedFuture("HTTP status " + status + " (expected " + expected() + ")");
+    }
+    if (config.expectBody().isEmpty()) {
+      response.request().reset();
+      return Future.succeededFuture();
+    }
+    String wanted = config.expectBody().get();
+    Promise<Void> found = Promise.promise();
+    Buffer body = Buffer.buffer();
+    response.handler(chunk -> {
+      int room = ProbeHttpConfig.BODY_LIMIT - body.length();
+      body.appendBuffer(chunk.length() > room ? chunk.getBuffer(0, room) : chunk);
+      if (contains(body, wanted)) {
+        found.tryComplete();
+        response.request().reset();
+      } else if (body.length() >= ProbeHttpConfig.BODY_LIMIT) {
+        found.tryFail("the first " + ProbeHttpConfig.BODY_LIMIT + " bytes of the body do not contain '" + wanted + "'");
+        response.request().reset();
+      }
+    });
+    response.endHandler(v -> {
+      if (contains(body, wanted)) found.tryComplete();
+      else found.tryFail("the body (" + body.length() + " bytes) does not contain '" + wanted + "'");
+    });
+    response.exceptionHandler(found::tryFail);
+    return found.future();
+  }
+
+  private String expected() {
+    return String.join(", ", config.expectStatus().stream().map(Object::toString).toList());
+  }
+
+  private static boolean contains(Buffer body, String wanted) {
+    return body.toString(StandardCharsets.UTF_8).contains(wanted);
+  }
+}
