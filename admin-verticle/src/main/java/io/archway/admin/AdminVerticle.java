@@ -10,6 +10,7 @@ import io.archway.admin.auth.BearerTokenAuth;
 import io.archway.admin.auth.ExposureRule;
 import io.archway.admin.dashboard.DashboardPage;
 import io.archway.admin.http.FailureHandler;
+import io.archway.admin.http.Rejections;
 import io.archway.admin.metrics.MetricsHandler;
 import io.archway.admin.status.LivenessHandler;
 import io.archway.admin.status.ReadinessHandler;
@@ -132,7 +133,8 @@ public final class AdminVerticle extends VerticleBase {
     router.get("/api/events").handler(events::handle);
     ClusterResource cluster = new ClusterResource(registry, store);
     router.get("/api/cluster").handler(cluster::handle);
-    ConfigWrites writes = new ConfigWrites(writer);
+    Rejections rejections = new Rejections(node.metrics().registry());
+    ConfigWrites writes = new ConfigWrites(writer, rejections);
     // On the write routes only: a catch-all body route would turn a GET of an unknown path into a 405.
     BodyHandler body = BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES);
     router.put("/api/config").handler(body).handler(writes::replaceAll);
@@ -142,7 +144,7 @@ public final class AdminVerticle extends VerticleBase {
     }
     router.post("/api/pools/:pool/targets/:address/drain").handler(writes::drainTarget);
 
-    FailureHandler failure = new FailureHandler();
+    FailureHandler failure = new FailureHandler(rejections);
     router.route().failureHandler(failure);
     for (int status : new int[] {400, 404, 405, 413, 500}) router.errorHandler(status, failure);
     return router;

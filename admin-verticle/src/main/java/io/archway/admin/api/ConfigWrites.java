@@ -1,6 +1,7 @@
 package io.archway.admin.api;
 
 import io.archway.admin.http.JsonReplies;
+import io.archway.admin.http.Rejections;
 import io.archway.core.config.ConfigText;
 import io.archway.core.config.InvalidConfigException;
 import io.archway.core.config.Problem;
@@ -22,9 +23,11 @@ import java.util.List;
 public final class ConfigWrites {
 
   private final ConfigWriter writer;
+  private final Rejections rejections;
 
-  public ConfigWrites(ConfigWriter writer) {
+  public ConfigWrites(ConfigWriter writer, Rejections rejections) {
     this.writer = writer;
+    this.rejections = rejections;
   }
 
   public void replaceAll(RoutingContext ctx) {
@@ -53,11 +56,11 @@ public final class ConfigWrites {
     Future<VersionedConfig> run(JsonObject body);
   }
 
-  private static void withBody(RoutingContext ctx, BodyWrite write) {
+  private void withBody(RoutingContext ctx, BodyWrite write) {
     reply(ctx, () -> write.run(ConfigText.parse(ctx.body().asString() == null ? "" : ctx.body().asString())));
   }
 
-  private static void reply(RoutingContext ctx, Write write) {
+  private void reply(RoutingContext ctx, Write write) {
     Future<VersionedConfig> result;
     try {
       result = write.run();
@@ -69,12 +72,16 @@ public final class ConfigWrites {
         ctx.response().putHeader("ETag", ConfigResource.etag(ar.result()));
         JsonReplies.ok(ctx, new JsonObject().put("version", ar.result().version()));
       } else if (ar.cause() instanceof InvalidConfigException e) {
+        rejections.rejected(ctx, 400, "invalid", e.problems().size() + " problem(s), the first at '"
+            + e.problems().get(0).path() + "': " + e.problems().get(0).message());
         JsonReplies.send(ctx, 400, new JsonObject().put("problems", e.problemsJson()));
       } else if (ar.cause() instanceof StaleVersionException e) {
+        rejections.rejected(ctx, 412, "stale", e.getMessage());
         ctx.response().putHeader("ETag", "\"" + e.currentVersion() + "\"");
         JsonReplies.send(ctx, 412, new JsonObject().put("error", e.getMessage())
             .put("version", e.currentVersion()));
       } else if (ar.cause() instanceof EntryNotFoundException e) {
+        rejections.rejected(ctx, 404, "not_found", e.getMessage());
         JsonReplies.error(ctx, 404, e.getMessage());
       } else {
         ctx.fail(ar.cause());

@@ -13,6 +13,12 @@ public final class FailureHandler implements Handler<RoutingContext> {
 
   private static final System.Logger LOG = System.getLogger(FailureHandler.class.getName());
 
+  private final Rejections rejections;
+
+  public FailureHandler(Rejections rejections) {
+    this.rejections = rejections;
+  }
+
   @Override
   public void handle(RoutingContext ctx) {
     if (ctx.response().headWritten()) {
@@ -24,6 +30,8 @@ public final class FailureHandler implements Handler<RoutingContext> {
     if (status >= 500 && failure != null) {
       LOG.log(Level.WARNING, "admin " + ctx.request().method() + " " + ctx.request().path() + " failed", failure);
     }
+    if (status == 413) rejections.rejected(ctx, status, "too_large", "the body is over the admin's limit");
+    if (status == 400) rejections.rejected(ctx, status, "bad_request", "not a well-formed request");
     JsonReplies.error(ctx, status, message(status, ctx));
   }
 
