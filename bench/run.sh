@@ -24,7 +24,7 @@ TW_MAX=${TW_MAX:-1000}                   # TIME_WAIT sockets on our ports tolera
 TW_WAIT_MAX=${TW_WAIT_MAX:-75}           # ...waited for at most this long (TIME_WAIT lasts 60s on Linux)
 ARCHWAY_READY_TIMEOUT=${ARCHWAY_READY_TIMEOUT:-120}
 ALL_ROWS="redis-get-p16 redis-set-p16 redis-get-p1 redis-set-p1 redis-get-newconn iperf3-1 iperf3-2 http-keepalive
-  tls-redis-get-p16 tls-redis-get-newconn tls-handshakes"
+  http2-h2c tls-redis-get-p16 tls-redis-get-newconn tls-handshakes"
 ROWS=${ROWS:-$ALL_ROWS}
 COLUMNS=(direct haproxy nginx archway)
 
@@ -32,14 +32,15 @@ BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_DIR=$(dirname "$BENCH_DIR")
 OUT_DIR=${OUT_DIR:-$BENCH_DIR/out}
 ARCHWAY_HTTP_PORT=""   # Archway has no http listener yet; set to 18083 (and fill archway.yaml.in) when it does
+ARCHWAY_H2_PORT=""     # likewise 18183 for the h2c row
 
 # Ports sit in 16000-19999, below the ephemeral range (32768-60999 here), so that the many
 # client-side ports of the connection-rate rows never collide with a listener.
 declare -A PORT=(
-  [direct:redis]=16379 [direct:iperf]=16201 [direct:http]=18080 [direct:tls]=""
-  [haproxy:redis]=16380 [haproxy:iperf]=16202 [haproxy:http]=18081 [haproxy:tls]=16480
-  [nginx:redis]=16381 [nginx:iperf]=16203 [nginx:http]=18082 [nginx:tls]=16481
-  [archway:redis]=16382 [archway:iperf]=16204 [archway:http]=$ARCHWAY_HTTP_PORT [archway:tls]=16482
+  [direct:redis]=16379 [direct:iperf]=16201 [direct:http]=18080 [direct:tls]="" [direct:h2]=18180
+  [haproxy:redis]=16380 [haproxy:iperf]=16202 [haproxy:http]=18081 [haproxy:tls]=16480 [haproxy:h2]=18181
+  [nginx:redis]=16381 [nginx:iperf]=16203 [nginx:http]=18082 [nginx:tls]=16481 [nginx:h2]=18182
+  [archway:redis]=16382 [archway:iperf]=16204 [archway:http]=$ARCHWAY_HTTP_PORT [archway:tls]=16482 [archway:h2]=$ARCHWAY_H2_PORT
 )
 ARCHWAY_ADMIN_PORT=19090
 ARCHWAY_CLUSTER_PORT=17701   # not Hazelcast's 5701, which tests running on this machine may hold
@@ -59,7 +60,7 @@ die() { log "error: $*"; exit 1; }
 
 ensure_tools() {
   local -A pkg_of=([haproxy]=haproxy [nginx]=nginx [redis-server]=redis-server [redis-benchmark]=redis-tools
-    [redis-cli]=redis-tools [wrk]=wrk [iperf3]=iperf3 [curl]=curl [ss]=iproute2 [timeout]=coreutils [openssl]=openssl)
+    [redis-cli]=redis-tools [wrk]=wrk [h2load]=nghttp2-client [iperf3]=iperf3 [curl]=curl [ss]=iproute2 [timeout]=coreutils [openssl]=openssl)
   local missing=() cmd
   for cmd in "${!pkg_of[@]}"; do command -v "$cmd" >/dev/null || missing+=("${pkg_of[$cmd]}"); done
   [[ -f /usr/lib/nginx/modules/ngx_stream_module.so ]] || missing+=(libnginx-mod-stream)
@@ -177,7 +178,7 @@ start_page() {
 
 proxy_ready() {  # proxy_ready COLUMN PROCESS: its ports listen and redis answers through it
   local col=$1 name=$2 svc
-  for svc in redis iperf http tls; do
+  for svc in redis iperf http tls h2; do
     [[ -z ${PORT[$col:$svc]:-} ]] || wait_port "$name" "${PORT[$col:$svc]}" 15 ||
       { NA[$col]="not listening on ${PORT[$col:$svc]}"; return 1; }
   done
@@ -254,6 +255,7 @@ row_label() {
     iperf3-1) echo "iperf3, 1 stream (Gbit/s)" ;;
     iperf3-2) echo "iperf3, 2 streams (Gbit/s)" ;;
     http-keepalive) echo "HTTP keep-alive, wrk -t2 -c50 (req/s)" ;;
+    http2-h2c) echo "HTTP/2 cleartext (h2c), h2load -t2 -c50 -m10 (req/s)" ;;
     tls-redis-get-p16) echo "TLS-terminated redis GET -P16 -c50 (req/s)" ;;
     tls-redis-get-newconn) echo "TLS-terminated redis GET, new TLS connection per request -c50 (req/s)" ;;
     tls-handshakes) echo "new TLS handshakes, openssl s_time -new, 1 client (handshakes/s)" ;;
@@ -261,7 +263,7 @@ row_label() {
   esac
 }
 
-row_service() { case $1 in tls-*) echo tls ;; redis-*) echo redis ;; iperf3-*) echo iperf ;; http-*) echo http ;; esac; }
+row_service() { case $1 in tls-*) echo tls ;; redis-*) echo redis ;; iperf3-*) echo iperf ;; http-*) echo http ;; http2-*) echo h2 ;; esac; }
 
 # redis_row ROW COL PORT SECS TEST PIPELINE KEEPALIVE [TLS]. redis-benchmark counts requests, not seconds:
 # the request count comes from this cell's last rate (or a guess) so that a run lasts about SECS.
@@ -296,6 +298,16 @@ wrk_row() {  # wrk_row PORT SECS: requests/s; flags non-2xx answers and socket e
   [[ -z $bad ]] || NOTE="$bad non-2xx answers"
   bad=$(grep -o 'Socket errors:.*' <<<"$out" || true)
   [[ -z $bad ]] || NOTE="${NOTE:+$NOTE; }$bad"
+}
+
+h2load_row() {  # h2load_row PORT SECS: requests/s over h2c (prior knowledge); flags failed requests
+  local out failed
+  out=$(timeout $(($2 + 30)) h2load -t2 -c50 -m10 -D "$2" "http://127.0.0.1:$1/index.html" 2>&1) ||
+    { NOTE="h2load failed: $(last_line <<<"$out")"; return 0; }
+  RESULT=$(awk '/^finished in/ { for (i = 1; i <= NF; i++) if ($i == "req/s,") { v = $(i - 1); gsub(",", "", v); printf "%d", v } }' <<<"$out")
+  failed=$(awk '/^requests:/ { for (i = 1; i <= NF; i++) if ($i == "failed,") print $(i - 1) }' <<<"$out")
+  [[ -z $failed || $failed == 0 ]] || NOTE="$failed failed requests"
+  [[ -n $RESULT ]] || NOTE="no rate in h2load output: $(last_line <<<"$out")"
 }
 
 handshake_row() {  # handshake_row PORT SECS: full handshakes per second of one openssl s_time client
@@ -339,6 +351,7 @@ measure() {
       iperf3-1) iperf_row "$port" "$secs" 1 ;;
       iperf3-2) iperf_row "$port" "$secs" 2 ;;
       http-keepalive) wrk_row "$port" "$secs" ;;
+      http2-h2c) h2load_row "$port" "$secs" ;;
       tls-redis-get-p16) redis_row "$row" "$col" "$port" "$secs" get 16 1 1 ;;
       tls-redis-get-newconn) redis_row "$row" "$col" "$port" "$secs" get 1 0 1 ;;
       tls-handshakes) handshake_row "$port" "$secs" ;;
@@ -413,6 +426,7 @@ main() {
   : >"$WORK/raw.tsv"; : >"$WORK/flags"
   trap cleanup EXIT; trap 'exit 130' INT; trap 'exit 143' TERM
   [[ -n ${PORT[archway:http]} ]] || NA[archway:http]="no http listener yet"
+  [[ -n ${PORT[archway:h2]} ]] || NA[archway:h2]="no http listener yet"
   NA[direct:tls]="redis here has no TLS listener of its own"
 
   log "starting backends and proxies in $WORK"

@@ -29,7 +29,7 @@ public final class ClientHelloRouter extends AbstractSniHandler<String> {
    */
   public static Future<TlsSession> install(Channel channel, long timeoutMillis) {
     Promise<TlsSession> promise = channel.eventLoop().newPromise();
-    channel.pipeline().addFirst(HandshakeWatch.NAME, new HandshakeWatch(promise, timeoutMillis, true));
+    channel.pipeline().addFirst(HandshakeWatch.NAME, new HandshakeWatch(promise, timeoutMillis, true, false));
     channel.pipeline().addFirst(NAME, new ClientHelloRouter());
     channel.config().setAutoRead(true);
     return promise;

@@ -29,13 +29,19 @@ final class HandshakeWatch extends ChannelInboundHandlerAdapter {
   private final long timeoutMillis;
   /** Passthrough: the ClientHello is all there is to wait for. */
   private final boolean passthrough;
+  /**
+   * Whether the listener asks clients for a certificate. Without it there is no subject to read, and
+   * asking the engine anyway costs an exception with its stack trace per handshake (seen in profiles).
+   */
+  private final boolean clientCertificates;
   private ScheduledFuture<?> deadline;
   private String sni;
 
-  HandshakeWatch(Promise<TlsSession> promise, long timeoutMillis, boolean passthrough) {
+  HandshakeWatch(Promise<TlsSession> promise, long timeoutMillis, boolean passthrough, boolean clientCertificates) {
     this.promise = promise;
     this.timeoutMillis = timeoutMillis;
     this.passthrough = passthrough;
+    this.clientCertificates = clientCertificates;
   }
 
   @Override
@@ -108,7 +114,8 @@ final class HandshakeWatch extends ChannelInboundHandlerAdapter {
   private TlsSession session(ChannelHandlerContext ctx) {
     SslHandler ssl = ctx.pipeline().get(SslHandler.class);
     SSLSession session = ssl.engine().getSession();
-    return new TlsSession(session.getProtocol(), session.getCipherSuite(), sni, clientSubject(session));
+    return new TlsSession(session.getProtocol(), session.getCipherSuite(), sni,
+        clientCertificates ? clientSubject(session) : null);
   }
 
   private static String clientSubject(SSLSession session) {

@@ -1,6 +1,7 @@
 package io.archway.proxy.tls;
 
 import io.archway.core.config.CertificateConfig;
+import io.archway.core.config.ClientAuth;
 import io.archway.core.config.ListenerTlsConfig;
 import io.archway.core.tls.KeyMaterial;
 import io.archway.core.tls.KeyMaterialException;
@@ -36,10 +37,13 @@ public final class ServerTls {
 
   private final Mapping<String, SslContext> contexts;
   private final long handshakeTimeoutMillis;
+  /** Whether clients are asked for a certificate (clientAuth optional or required). */
+  private final boolean clientCertificates;
 
-  private ServerTls(Mapping<String, SslContext> contexts, long handshakeTimeoutMillis) {
+  private ServerTls(Mapping<String, SslContext> contexts, long handshakeTimeoutMillis, boolean clientCertificates) {
     this.contexts = contexts;
     this.handshakeTimeoutMillis = handshakeTimeoutMillis;
+    this.clientCertificates = clientCertificates;
   }
 
   /** Reads the listener's certificates and builds its contexts; blocking. */
@@ -64,7 +68,7 @@ public final class ServerTls {
       }
     }
     if (names == null) throw new KeyMaterialException("certificates", "the listener names no certificate");
-    return new ServerTls(names.build(), tls.handshakeTimeout().toMillis());
+    return new ServerTls(names.build(), tls.handshakeTimeout().toMillis(), tls.clientAuth() != ClientAuth.NONE);
   }
 
   /**
@@ -73,7 +77,7 @@ public final class ServerTls {
    */
   public Future<TlsSession> install(Channel channel) {
     Promise<TlsSession> promise = channel.eventLoop().newPromise();
-    channel.pipeline().addFirst(HandshakeWatch.NAME, new HandshakeWatch(promise, handshakeTimeoutMillis, false));
+    channel.pipeline().addFirst(HandshakeWatch.NAME, new HandshakeWatch(promise, handshakeTimeoutMillis, false, clientCertificates));
     // No timeouts of Netty's own: the watch's single deadline covers ClientHello and handshake.
     channel.pipeline().addFirst(SNI, new SniHandler(contexts, MAX_CLIENT_HELLO, 0) {
       @Override
