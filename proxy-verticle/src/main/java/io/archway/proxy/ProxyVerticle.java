@@ -12,6 +12,7 @@ import io.archway.proxy.accesslog.AccessLog;
 import io.archway.proxy.connect.Connector;
 import io.archway.proxy.listener.Listener;
 import io.archway.proxy.listener.ListenerServices;
+import io.archway.proxy.pool.ActiveConnections;
 import io.archway.proxy.pool.Pool;
 import io.archway.proxy.relay.Termination;
 import io.archway.proxy.tls.BackendTls;
@@ -61,6 +62,7 @@ public final class ProxyVerticle extends VerticleBase implements ConfigApplier {
   private GatewayConfig lastApplied;
   private boolean checkingFiles;
   private ListenerServices services;
+  private ActiveConnections active;
   private Future<Void> applying = Future.succeededFuture();
   private boolean shutDown;
 
@@ -80,6 +82,7 @@ public final class ProxyVerticle extends VerticleBase implements ConfigApplier {
     var client = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true));
     var registry = node.metrics().registry();
     services = new ListenerServices(vertx, node.nodeName(), registry, new Connector(client), accessLog);
+    active = ActiveConnections.of(vertx);
     // Every instance of a node shares one log and one registry: the first registers the meter.
     synchronized (registry) {
       if (registry.find(ACCESS_LOG_DROPPED).functionCounter() == null) {
@@ -160,7 +163,7 @@ public final class ProxyVerticle extends VerticleBase implements ConfigApplier {
         }
       }
       boolean same = current != null && current.config().equals(pc) && current.tls() == backendTls;
-      nextPools.put(pc.name(), same ? current : new Pool(pc, backendTls, node.health(), services.registry()));
+      nextPools.put(pc.name(), same ? current : new Pool(pc, backendTls, node.health(), services.registry(), active));
     }
     pools.clear();
     pools.putAll(nextPools);

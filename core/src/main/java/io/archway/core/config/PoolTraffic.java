@@ -1,9 +1,15 @@
 package io.archway.core.config;
 
-/** How a pool treats its targets beyond balancing: PROXY header, passive health, DNS re-resolution. */
-public record PoolTraffic() {
+import java.util.Optional;
+
+/**
+ * How a pool treats its targets beyond balancing.
+ *
+ * @param proxyProtocol the PROXY header sent to each target before any other byte, if any
+ */
+public record PoolTraffic(Optional<ProxyProtocol> proxyProtocol) {
 
   public static PoolTraffic defaults() {
-    return new PoolTraffic();
+    return new PoolTraffic(Optional.empty());
   }
 }

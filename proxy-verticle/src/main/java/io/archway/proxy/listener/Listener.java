@@ -221,7 +221,7 @@ public final class Listener {
   }
 
   private void connect(Relay relay, Pool to) {
-    services.connector().connect(to).onComplete(ar -> {
+    services.connector().connect(to, relay.clientAddress(), relay.listenerAddress()).onComplete(ar -> {
       if (ar.succeeded()) {
         relay.connected(ar.result().socket(), ar.result().target().key());
       } else if (ar.cause() instanceof ConnectFailure failure) {

@@ -5,7 +5,8 @@ import io.archway.core.config.TargetConfig;
 import io.archway.core.health.HealthView;
 import io.archway.core.health.TargetHealth;
 import io.archway.core.metrics.MetricNames;
-import io.archway.proxy.balance.RoundRobin;
+import io.archway.proxy.balance.Balancer;
+import io.archway.proxy.balance.Candidates;
 import io.archway.proxy.tls.BackendTls;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -30,11 +31,35 @@ public final class Pool {
   private final HealthView health;
   private final Target[] targets;
   private final Timer connectTime;
-  private final RoundRobin balance = new RoundRobin();
+  private final Balancer balancer;
+  private final Candidates candidates = new Candidates() {
+    @Override
+    public int size() {
+      return targets.length;
+    }
+
+    @Override
+    public int weight(int index) {
+      return targets[index].weight();
+    }
+
+    @Override
+    public int active(int index) {
+      return targets[index].active();
+    }
+
+    @Override
+    public String key(int index) {
+      return targets[index].key();
+    }
+  };
   private final BackendTls tls;
 
-  /** {@code tls}: how to re-encrypt to the targets, {@code null} for plain TCP. */
-  public Pool(PoolConfig config, BackendTls tls, HealthView health, MeterRegistry registry) {
+  /**
+   * {@code tls}: how to re-encrypt to the targets, {@code null} for plain TCP; {@code active}: the node's
+   * connection counts, shared by its proxy verticles.
+   */
+  public Pool(PoolConfig config, BackendTls tls, HealthView health, MeterRegistry registry, ActiveConnections active) {
     this.config = config;
     this.tls = tls;
     this.health = health;
@@ -45,8 +70,9 @@ public final class Pool {
           .description("Failed connection attempts to a target")
           .tags(MetricNames.TAG_POOL, config.name(), MetricNames.TAG_TARGET, list.get(i).address().toString())
           .register(registry);
-      targets[i] = new Target(list.get(i), errors);
+      targets[i] = new Target(list.get(i), errors, active.of(config.name(), list.get(i).address().toString()));
     }
+    this.balancer = Balancer.of(config.balance(), candidates);
     this.connectTime = Timer.builder(MetricNames.BACKEND_CONNECT)
         .description("Time to open a connection to a target, successful attempts only")
         .tags(MetricNames.TAG_POOL, config.name())
@@ -72,16 +98,17 @@ public final class Pool {
   }
 
   /**
-   * The next target round robin that is enabled, healthy in this node's view, and not among the first
+   * The target the pool's balancer picks for a client at {@code client} (IP address bytes; may be null
+   * when unknown) among those that are enabled, healthy in this node's view, and not among the first
    * {@code triedCount} entries of {@code tried}; -1 when none is left.
    */
-  public int pick(int[] tried, int triedCount) {
+  public int pick(int[] tried, int triedCount, byte[] client) {
     // Looked up per pick, not cached: the health verticle may replace a pool's map on a config change.
     Map<String, TargetHealth> states = health.pool(config.name());
-    return balance.pick(targets.length, i -> {
+    return balancer.pick(candidates, i -> {
       Target t = targets[i];
       return t.enabled() && states.get(t.key()) == TargetHealth.HEALTHY && !contains(tried, triedCount, i);
-    });
+    }, client);
   }
 
   /** Whether connections to {@code targetKey} should end: the pool no longer lists it, or drains it. */
@@ -90,6 +117,10 @@ public final class Pool {
       if (t.key().equals(targetKey)) return t.draining();
     }
     return true;
+  }
+
+  public int size() {
+    return targets.length;
   }
 
   public Target target(int index) {

@@ -4,20 +4,28 @@ import io.archway.core.config.HostPort;
 import io.archway.core.config.TargetConfig;
 import io.archway.core.config.TargetState;
 import io.micrometer.core.instrument.Counter;
+import java.util.concurrent.atomic.AtomicInteger;
 
-/** One target of a running pool: its address, its key in the health view, and its error counter. */
+/**
+ * One target of a running pool: its address, its key in the health view, its weight, its error counter
+ * and its node-wide count of active connections.
+ */
 public final class Target {
 
   private final HostPort address;
   private final String key;
   private final TargetState state;
+  private final int weight;
   private final Counter connectErrors;
+  private final AtomicInteger active;
 
-  Target(TargetConfig config, Counter connectErrors) {
+  Target(TargetConfig config, Counter connectErrors, AtomicInteger active) {
     this.address = config.address();
     this.key = config.address().toString();
     this.state = config.state();
+    this.weight = config.weight();
     this.connectErrors = connectErrors;
+    this.active = active;
   }
 
   public HostPort address() {
@@ -27,6 +35,10 @@ public final class Target {
   /** {@code host:port}, as the health view and the access log name it. */
   public String key() {
     return key;
+  }
+
+  public int weight() {
+    return weight;
   }
 
   public boolean enabled() {
@@ -40,6 +52,21 @@ public final class Target {
 
   public void connectFailed() {
     connectErrors.increment();
+  }
+
+  /** Connections open or being opened to this target on this node, every event loop included. */
+  public int active() {
+    return active.get();
+  }
+
+  /** A connection to this target is being opened: counts until {@link #released()}. */
+  public void opening() {
+    active.incrementAndGet();
+  }
+
+  /** A connection counted by {@link #opening()} failed or closed. */
+  public void released() {
+    active.decrementAndGet();
   }
 
   @Override
