@@ -41,9 +41,6 @@ final class TrafficParser {
     if (limits && (protocol == ListenerProtocol.HTTP || protocol == ListenerProtocol.HTTPS)) {
       r.problem(null, "connection limits and access lists are not supported yet for protocol " + protocol.keyword());
     }
-    for (String key : new String[] {"acceptProxyProtocol", "maxConnections", "maxConnectionsPerClient", "clientRate", "allow", "deny"}) {
-      if (r.has(key)) r.problem(key, "is not supported yet");
-    }
     return new ListenerPolicy(acceptProxy, max, perClient, rate, burst, allow, deny);
   }
 

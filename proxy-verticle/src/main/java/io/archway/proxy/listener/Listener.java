@@ -2,8 +2,10 @@ package io.archway.proxy.listener;
 
 import io.archway.core.config.ListenerConfig;
 import io.archway.proxy.accesslog.AccessLogEntry;
+import io.archway.proxy.admission.Gate;
 import io.archway.proxy.connect.ConnectFailure;
 import io.archway.proxy.pool.Pool;
+import io.archway.proxy.proxyprotocol.ProxyHeaderReader;
 import io.archway.proxy.relay.Relay;
 import io.archway.proxy.relay.RelayPolicy;
 import io.archway.proxy.relay.Termination;
@@ -51,6 +53,8 @@ public final class Listener {
   private ServerTls tls;
   private PassthroughRoutes routes;
   private ListenerMeters meters;
+  /** Limits and access lists; null when the listener has none. */
+  private Gate gate;
   private RelayPolicy policy;
   private boolean logEnabled;
   private Promise<Void> drained;
@@ -113,6 +117,7 @@ public final class Listener {
     this.config = config;
     this.pool = pool;
     this.logEnabled = logEnabled;
+    this.gate = Gate.of(services.vertx(), config.name(), config.policy());
     ListenerMeters m = meters;
     String listenerName = config.name();
     long idle = Math.min(config.idleTimeout().toNanos(), pool.config().idleTimeout().toNanos());
@@ -189,13 +194,54 @@ public final class Listener {
       relay.reject(Termination.REJECTED, null);
       return;
     }
-    if (tls != null) {
-      handshake(relay, tls.install(relay.clientChannel()), pool, null);
-    } else if (routes != null) {
-      long timeout = Math.min(CLIENT_HELLO_TIMEOUT_MS, config.idleTimeout().toMillis());
-      handshake(relay, ClientHelloRouter.install(relay.clientChannel(), timeout), null, routes);
+    if (!config.policy().acceptProxyProtocol()) {
+      if (admitted(relay, gate)) settle(relay, startTls(relay), pool, routes);
+      return;
+    }
+    // TLS goes in first and the header reader in front of it, so the bytes after the header reach TLS.
+    io.netty.util.concurrent.Future<TlsSession> tlsSettled = startTls(relay);
+    Gate at = gate;
+    Pool to = pool;
+    PassthroughRoutes by = routes;
+    long timeout = Math.min(CLIENT_HELLO_TIMEOUT_MS, config.idleTimeout().toMillis());
+    var header = ProxyHeaderReader.install(relay.clientChannel(), timeout);
+    header.addListener(done -> {
+      if (!done.isSuccess()) {
+        relay.reject(Termination.PROXY_PROTOCOL, null);
+        return;
+      }
+      ProxyHeaderReader.Header h = header.getNow();
+      if (h.client() != null) relay.proxied(h.client(), h.listener());
+      if (admitted(relay, at)) settle(relay, tlsSettled, to, by);
+    });
+  }
+
+  /** Puts TLS (or the ClientHello router) in front of the relay; null for a plain TCP listener. */
+  private io.netty.util.concurrent.Future<TlsSession> startTls(Relay relay) {
+    if (tls != null) return tls.install(relay.clientChannel());
+    if (routes == null) return null;
+    return ClientHelloRouter.install(relay.clientChannel(), Math.min(CLIENT_HELLO_TIMEOUT_MS, config.idleTimeout().toMillis()));
+  }
+
+  /** Refuses a client the gate turns away (before any TLS or backend work); true when it may go on. */
+  private boolean admitted(Relay relay, Gate at) {
+    if (at == null) return true;
+    Gate.Admission admission = at.admit(relay.clientAddress());
+    if (!admission.isAdmitted()) {
+      relay.reject(admission.refusal(), null);
+      return false;
+    }
+    relay.clientChannel().closeFuture().addListener(closed -> admission.ticket().release());
+    return true;
+  }
+
+  /** Connects to {@code to} (or where {@code by} routes the SNI) once the client's TLS, if any, is settled. */
+  private void settle(Relay relay, io.netty.util.concurrent.Future<TlsSession> tlsSettled, Pool to,
+      PassthroughRoutes by) {
+    if (tlsSettled == null) {
+      connect(relay, to);
     } else {
-      connect(relay, pool);
+      handshake(relay, tlsSettled, by == null ? to : null, by);
     }
   }
 

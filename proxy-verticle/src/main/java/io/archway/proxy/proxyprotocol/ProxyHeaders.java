@@ -8,6 +8,7 @@ import io.netty.handler.codec.haproxy.HAProxyMessage;
 import io.netty.handler.codec.haproxy.HAProxyMessageEncoder;
 import io.netty.handler.codec.haproxy.HAProxyProtocolVersion;
 import io.netty.handler.codec.haproxy.HAProxyProxiedProtocol;
+import io.netty.util.NetUtil;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -51,8 +52,9 @@ public final class ProxyHeaders {
       if ((s instanceof Inet4Address) == (d instanceof Inet4Address)) {
         HAProxyProxiedProtocol family = s instanceof Inet4Address ? HAProxyProxiedProtocol.TCP4 : HAProxyProxiedProtocol.TCP6;
         try {
-          return new HAProxyMessage(v, HAProxyCommand.PROXY, family, s.getHostAddress(), d.getHostAddress(),
-              src.getPort(), dst.getPort());
+          // RFC 5952 text (::1, not 0:0:0:0:0:0:0:1), as HAProxy writes v1 headers.
+          return new HAProxyMessage(v, HAProxyCommand.PROXY, family, NetUtil.toAddressString(s),
+              NetUtil.toAddressString(d), src.getPort(), dst.getPort());
         } catch (IllegalArgumentException e) {
           // A scoped IPv6 address (fe80::1%eth0) has no PROXY form: fall through to UNKNOWN.
         }
