@@ -3,6 +3,9 @@ package io.archway.proxy.admission;
 import io.archway.core.config.Cidr;
 import io.archway.core.config.ListenerPolicy;
 import io.archway.proxy.relay.Termination;
+import io.archway.core.metrics.MetricNames;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -21,6 +24,9 @@ public final class Gate {
     void release();
   }
 
+  /** Beyond the contract: {@code archway_listener_clients_tracked{listener}}. */
+  public static final String TRACKED_CLIENTS = "archway.listener.clients.tracked";
+
   private final ListenerPolicy policy;
   private final AdmissionState state;
   private final boolean perClient;
@@ -31,9 +37,23 @@ public final class Gate {
     this.perClient = policy.maxConnectionsPerClient() > 0 || policy.clientRatePerSecond() > 0;
   }
 
-  /** The gate of listener {@code name} with {@code policy}, or null when the policy admits everyone. */
-  public static Gate of(Vertx vertx, String name, ListenerPolicy policy) {
-    return policy.admits() ? new Gate(policy, AdmissionState.of(vertx, name)) : null;
+  /**
+   * The gate of listener {@code name} with {@code policy}, or null when the policy admits everyone.
+   * Registers the gauge {@value #TRACKED_CLIENTS} of the listener's per-client table once per node.
+   */
+  public static Gate of(Vertx vertx, String name, ListenerPolicy policy, MeterRegistry registry) {
+    if (!policy.admits()) return null;
+    AdmissionState state = AdmissionState.of(vertx, name);
+    synchronized (registry) {
+      if (registry.find(TRACKED_CLIENTS).tag(MetricNames.TAG_LISTENER, name).gauge() == null) {
+        Gauge.builder(TRACKED_CLIENTS, state, s -> s.clients.size())
+            .description("Client addresses a listener's per-client limits track now on this node")
+            .tag(MetricNames.TAG_LISTENER, name)
+            .strongReference(true)
+            .register(registry);
+      }
+    }
+    return new Gate(policy, state);
   }
 
   /**

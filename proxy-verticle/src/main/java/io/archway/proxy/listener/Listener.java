@@ -117,7 +117,7 @@ public final class Listener {
     this.config = config;
     this.pool = pool;
     this.logEnabled = logEnabled;
-    this.gate = Gate.of(services.vertx(), config.name(), config.policy());
+    this.gate = Gate.of(services.vertx(), config.name(), config.policy(), services.registry());
     ListenerMeters m = meters;
     String listenerName = config.name();
     long idle = Math.min(config.idleTimeout().toNanos(), pool.config().idleTimeout().toNanos());
