@@ -53,7 +53,15 @@ final class TrafficParser {
         r.problem("proxyProtocol", "is not supported yet for protocol " + protocol.keyword());
       }
     }
-    return new PoolTraffic(proxy);
+    Optional<PassiveHealth> passive = r.object("passiveHealth").map(ph -> {
+      int failures = ph.integer("failures", 1, 100, "a count of consecutive connect failures").orElse(0);
+      if (!ph.has("failures")) ph.problem("failures", "is required (consecutive connect failures that take a target out)");
+      java.time.Duration coolDown = ph.duration("coolDown", PassiveHealth.DEFAULT_COOL_DOWN,
+          java.time.Duration.ofMillis(100), java.time.Duration.ofHours(1));
+      ph.finish();
+      return new PassiveHealth(Math.max(1, failures), coolDown);
+    });
+    return new PoolTraffic(proxy, passive);
   }
 
   private List<Cidr> cidrs(ConfigReader r, String key) {

@@ -82,9 +82,17 @@ class TrafficConfigTest {
   }
 
   @Test
-  void passiveHealthAndDnsKeysAreNotKnownYet() {
-    JsonObject p = pool().put("passiveHealth", new JsonObject().put("failures", 3)).put("resolveInterval", "30s");
-    assertThat(problems(config(listener(), p))).hasSize(2).allMatch(m -> m.contains("unknown key"));
+  void passiveHealthIsReadAndDnsKeysAreNotKnownYet() {
+    JsonObject p = pool().put("passiveHealth", new JsonObject().put("failures", 3).put("coolDown", "10s"));
+    assertThat(ConfigParser.parse(config(listener(), p), dir).pools().get(0).traffic().passiveHealth())
+        .contains(new PassiveHealth(3, java.time.Duration.ofSeconds(10)));
+
+    JsonObject bad = pool().put("passiveHealth", new JsonObject().put("coolDown", "1ms")).put("resolveInterval", "30s");
+    assertThat(problems(config(listener(), bad))).containsExactlyInAnyOrder(
+        "pools[0].passiveHealth.failures: is required (consecutive connect failures that take a target out)",
+        "pools[0].passiveHealth.coolDown: 1ms is out of range (100ms to 1h)",
+        "pools[0].resolveInterval: unknown key (known here: name, protocol, balance, connectTimeout, idleTimeout, "
+            + "drainTimeout, retries, tls, targets, probe, proxyProtocol, passiveHealth)");
   }
 
   @Test

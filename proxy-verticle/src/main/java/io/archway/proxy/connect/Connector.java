@@ -100,6 +100,7 @@ public final class Connector {
         }
         BackendTls tls = pool.tls();
         if (tls == null) {
+          target.connectSucceeded();
           pool.connected(System.nanoTime() - start);
           channel.closeFuture().addListener(closed -> target.released());
           promise.complete(new Backend(socket, target));
@@ -109,6 +110,7 @@ public final class Connector {
         long left = Math.max(1, pool.config().connectTimeout().toMillis() - (System.nanoTime() - start) / 1_000_000);
         tls.handshake(channel, target.address().host(), target.address().port(), left).addListener(done -> {
           if (done.isSuccess()) {
+            target.connectSucceeded();
             pool.connected(System.nanoTime() - start);
             channel.closeFuture().addListener(closed -> target.released());
             promise.complete(new Backend(socket, target));

@@ -4,19 +4,19 @@ import io.vertx.core.Vertx;
 import io.vertx.core.shareddata.Shareable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Connections open (or being opened) to each target of each pool on this node, shared by all the
- * node's proxy verticles: least-connections and random-two compare what the whole node sends to a
- * target, not what one event loop does. Keyed by pool name and target address, so a count outlives
- * the rebuild of its pool by a config change, and connections opened before the change still count.
+ * Connections open (or being opened) to each target of each pool on this node, and its passive health
+ * state, shared by all the node's proxy verticles: least-connections and random-two compare what the
+ * whole node sends to a target, not what one event loop does, and a target that failed on one event
+ * loop is out on all. Keyed by pool name and target address, so a count outlives the rebuild of its
+ * pool by a config change, and connections opened before the change still count.
  */
 public final class ActiveConnections implements Shareable {
 
   private static final String LOCAL_MAP = "archway.proxy.activeConnections";
 
-  private final ConcurrentMap<String, AtomicInteger> counts = new ConcurrentHashMap<>();
+  private final ConcurrentMap<String, TargetCounters> counts = new ConcurrentHashMap<>();
 
   /** The counts of the node that {@code vertx} runs (one Vert.x per node). */
   public static ActiveConnections of(Vertx vertx) {
@@ -26,7 +26,7 @@ public final class ActiveConnections implements Shareable {
     return existing == null ? fresh : existing;
   }
 
-  AtomicInteger of(String pool, String target) {
-    return counts.computeIfAbsent(pool + "|" + target, k -> new AtomicInteger());
+  TargetCounters of(String pool, String target) {
+    return counts.computeIfAbsent(pool + "|" + target, k -> new TargetCounters());
   }
 }

@@ -70,7 +70,8 @@ public final class Pool {
           .description("Failed connection attempts to a target")
           .tags(MetricNames.TAG_POOL, config.name(), MetricNames.TAG_TARGET, list.get(i).address().toString())
           .register(registry);
-      targets[i] = new Target(list.get(i), errors, active.of(config.name(), list.get(i).address().toString()));
+      targets[i] = new Target(list.get(i), config.name(), config.traffic().passiveHealth().orElse(null), errors,
+          active.of(config.name(), list.get(i).address().toString()));
     }
     this.balancer = Balancer.of(config.balance(), candidates);
     this.connectTime = Timer.builder(MetricNames.BACKEND_CONNECT)
@@ -99,7 +100,8 @@ public final class Pool {
 
   /**
    * The target the pool's balancer picks for a client at {@code client} (IP address bytes; may be null
-   * when unknown) among those that are enabled, healthy in this node's view, and not among the first
+   * when unknown) among those that are enabled, healthy in this node's view, not kept out by passive
+   * health, and not among the first
    * {@code triedCount} entries of {@code tried}; -1 when none is left.
    */
   public int pick(int[] tried, int triedCount, byte[] client) {
@@ -107,7 +109,8 @@ public final class Pool {
     Map<String, TargetHealth> states = health.pool(config.name());
     return balancer.pick(candidates, i -> {
       Target t = targets[i];
-      return t.enabled() && states.get(t.key()) == TargetHealth.HEALTHY && !contains(tried, triedCount, i);
+      return t.enabled() && states.get(t.key()) == TargetHealth.HEALTHY && t.available()
+          && !contains(tried, triedCount, i);
     }, client);
   }
 

@@ -3,29 +3,37 @@ package io.archway.proxy.pool;
 import io.archway.core.config.HostPort;
 import io.archway.core.config.TargetConfig;
 import io.archway.core.config.TargetState;
+import io.archway.core.config.PassiveHealth;
 import io.micrometer.core.instrument.Counter;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Logger;
 
 /**
- * One target of a running pool: its address, its key in the health view, its weight, its error counter
- * and its node-wide count of active connections.
+ * One target of a running pool: its address, its key in the health view, its weight, its error counter,
+ * and its node-wide count of active connections and passive health state.
  */
 public final class Target {
+
+  private static final Logger LOG = Logger.getLogger(Target.class.getName());
 
   private final HostPort address;
   private final String key;
   private final TargetState state;
   private final int weight;
   private final Counter connectErrors;
-  private final AtomicInteger active;
+  private final TargetCounters counters;
+  private final String pool;
+  /** Null: connect failures never take this target out. */
+  private final PassiveHealth passive;
 
-  Target(TargetConfig config, Counter connectErrors, AtomicInteger active) {
+  Target(TargetConfig config, String pool, PassiveHealth passive, Counter connectErrors, TargetCounters counters) {
     this.address = config.address();
     this.key = config.address().toString();
     this.state = config.state();
     this.weight = config.weight();
     this.connectErrors = connectErrors;
-    this.active = active;
+    this.counters = counters;
+    this.pool = pool;
+    this.passive = passive;
   }
 
   public HostPort address() {
@@ -50,23 +58,48 @@ public final class Target {
     return state == TargetState.DRAINING;
   }
 
+  /**
+   * Counts a failed connect; with passive health, the last of {@code failures} consecutive ones (on this
+   * node) takes the target out for the cool-down.
+   */
   public void connectFailed() {
     connectErrors.increment();
+    if (passive == null) return;
+    if (counters.failures.incrementAndGet() >= passive.failures()) {
+      counters.failures.set(0);
+      long until = System.nanoTime() + passive.coolDown().toNanos();
+      long before = counters.outUntil.getAndSet(until);
+      if (before == 0 || before - System.nanoTime() <= 0) {
+        LOG.warning("pool '" + pool + "': target " + key + " is out for " + passive.coolDown().toMillis()
+            + "ms after " + passive.failures() + " consecutive connect failures");
+      }
+    }
+  }
+
+  /** A connect succeeded: the run of failures is over. */
+  public void connectSucceeded() {
+    if (passive != null) counters.failures.set(0);
+  }
+
+  /** False while passive health keeps the target out. */
+  public boolean available() {
+    long until = counters.outUntil.get();
+    return until == 0 || until - System.nanoTime() <= 0;
   }
 
   /** Connections open or being opened to this target on this node, every event loop included. */
   public int active() {
-    return active.get();
+    return counters.active.get();
   }
 
   /** A connection to this target is being opened: counts until {@link #released()}. */
   public void opening() {
-    active.incrementAndGet();
+    counters.active.incrementAndGet();
   }
 
   /** A connection counted by {@link #opening()} failed or closed. */
   public void released() {
-    active.decrementAndGet();
+    counters.active.decrementAndGet();
   }
 
   @Override
