@@ -57,29 +57,43 @@ public final class Gate {
   }
 
   /**
-   * A ticket for a client at {@code client}, or null when it is refused; then {@link #refusal()} of the
-   * same call's result says why. Safe from any event loop.
+   * A ticket for a client at {@code client}, or the termination it is refused with: {@code maxConnections}
+   * first, then the access lists and the per-client limits. Safe from any event loop.
    */
   public Admission admit(SocketAddress client) {
-    InetAddress ip = client instanceof InetSocketAddress a ? a.getAddress() : null;
-    if (!allowed(ip)) return Admission.refused(Termination.ACCESS_DENIED);
-    int max = policy.maxConnections();
-    if (max > 0 && state.open.incrementAndGet() > max) {
-      state.open.decrementAndGet();
-      return Admission.refused(Termination.LIMIT);
-    } else if (max <= 0) {
-      state.open.incrementAndGet();
-    }
-    if (!perClient || ip == null) return Admission.admitted(this::releaseTotal);
-    Ticket ticket = admitClient(ip);
-    if (ticket == null) {
-      state.open.decrementAndGet();
-      return Admission.refused(Termination.LIMIT);
+    Admission connection = admitConnection();
+    if (!connection.isAdmitted()) return connection;
+    Admission byClient = admitClient(client);
+    if (!byClient.isAdmitted()) {
+      connection.ticket().release();
+      return byClient;
     }
     return Admission.admitted(() -> {
-      ticket.release();
-      releaseTotal();
+      byClient.ticket().release();
+      connection.ticket().release();
     });
+  }
+
+  /**
+   * {@code maxConnections} alone, for a connection whose client is not known yet (its PROXY header
+   * has not arrived), so that connections waiting for their header count against the limit too.
+   */
+  public Admission admitConnection() {
+    int max = policy.maxConnections();
+    if (state.open.incrementAndGet() > max && max > 0) {
+      state.open.decrementAndGet();
+      return Admission.refused(Termination.LIMIT);
+    }
+    return Admission.admitted(state.open::decrementAndGet);
+  }
+
+  /** The access lists and the per-client limits for a client at {@code client}. */
+  public Admission admitClient(SocketAddress client) {
+    InetAddress ip = client instanceof InetSocketAddress a ? a.getAddress() : null;
+    if (!allowed(ip)) return Admission.refused(Termination.ACCESS_DENIED);
+    if (!perClient || ip == null) return Admission.admitted(() -> {});
+    Ticket ticket = admitClientLimits(ip);
+    return ticket == null ? Admission.refused(Termination.LIMIT) : Admission.admitted(ticket);
   }
 
   /** Clients with an entry in the per-client table now (for the gauge and tests). */
@@ -90,10 +104,6 @@ public final class Gate {
   /** Open connections this listener admitted on this node. */
   public int open() {
     return state.open.get();
-  }
-
-  private void releaseTotal() {
-    state.open.decrementAndGet();
   }
 
   private boolean allowed(InetAddress ip) {
@@ -109,7 +119,7 @@ public final class Gate {
     return false;
   }
 
-  private Ticket admitClient(InetAddress ip) {
+  private Ticket admitClientLimits(InetAddress ip) {
     long now = System.nanoTime();
     int rate = policy.clientRatePerSecond();
     int burst = policy.clientBurst();

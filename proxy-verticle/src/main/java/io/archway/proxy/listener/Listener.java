@@ -195,12 +195,14 @@ public final class Listener {
       return;
     }
     if (!config.policy().acceptProxyProtocol()) {
-      if (admitted(relay, gate)) settle(relay, startTls(relay), pool, routes);
+      if (gate == null || admitted(relay, gate.admit(relay.clientAddress()))) settle(relay, startTls(relay), pool, routes);
       return;
     }
+    // A client waiting for its header already counts against maxConnections.
+    Gate at = gate;
+    if (at != null && !admitted(relay, at.admitConnection())) return;
     // TLS goes in first and the header reader in front of it, so the bytes after the header reach TLS.
     io.netty.util.concurrent.Future<TlsSession> tlsSettled = startTls(relay);
-    Gate at = gate;
     Pool to = pool;
     PassthroughRoutes by = routes;
     long timeout = Math.min(CLIENT_HELLO_TIMEOUT_MS, config.idleTimeout().toMillis());
@@ -212,7 +214,7 @@ public final class Listener {
       }
       ProxyHeaderReader.Header h = header.getNow();
       if (h.client() != null) relay.proxied(h.client(), h.listener());
-      if (admitted(relay, at)) settle(relay, tlsSettled, to, by);
+      if (at == null || admitted(relay, at.admitClient(relay.clientAddress()))) settle(relay, tlsSettled, to, by);
     });
   }
 
@@ -223,10 +225,8 @@ public final class Listener {
     return ClientHelloRouter.install(relay.clientChannel(), Math.min(CLIENT_HELLO_TIMEOUT_MS, config.idleTimeout().toMillis()));
   }
 
-  /** Refuses a client the gate turns away (before any TLS or backend work); true when it may go on. */
-  private boolean admitted(Relay relay, Gate at) {
-    if (at == null) return true;
-    Gate.Admission admission = at.admit(relay.clientAddress());
+  /** Refuses a client the gate turned away (before any TLS or backend work); true when it may go on. */
+  private boolean admitted(Relay relay, Gate.Admission admission) {
     if (!admission.isAdmitted()) {
       relay.reject(admission.refusal(), null);
       return false;

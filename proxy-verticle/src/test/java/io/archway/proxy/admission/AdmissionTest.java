@@ -68,6 +68,17 @@ class AdmissionTest {
   }
 
   @Test
+  void clientsWaitingForTheirProxyHeaderCountAgainstMaxConnections() throws Exception {
+    apply(new JsonObject().put("acceptProxyProtocol", true).put("maxConnections", 2));
+    connect(null, null);
+    connect(null, null);
+    // Both slots are held by silent clients: a third is refused at once, header or not.
+    assertThat(admitted(connect(null, "PROXY TCP4 10.0.0.9 10.0.0.1 1000 80\r\n"))).isFalse();
+    awaitRejected("limit", 1);
+    assertThat(backend.connections()).isZero();
+  }
+
+  @Test
   void maxConnectionsPerClientCountsEachAddressApart() throws Exception {
     apply(new JsonObject().put("maxConnectionsPerClient", 2));
     assertThat(admitted(connect("127.0.0.2", null))).isTrue();
