@@ -88,11 +88,12 @@ class TrafficConfigTest {
         .contains(new PassiveHealth(3, java.time.Duration.ofSeconds(10)));
 
     JsonObject bad = pool().put("passiveHealth", new JsonObject().put("coolDown", "1ms")).put("resolveInterval", "30s");
-    assertThat(problems(config(listener(), bad))).containsExactlyInAnyOrder(
+    List<String> problems = problems(config(listener(), bad));
+    assertThat(problems).hasSize(3);
+    assertThat(problems).contains(
         "pools[0].passiveHealth.failures: is required (consecutive connect failures that take a target out)",
-        "pools[0].passiveHealth.coolDown: 1ms is out of range (100ms to 1h)",
-        "pools[0].resolveInterval: unknown key (known here: name, protocol, balance, connectTimeout, idleTimeout, "
-            + "drainTimeout, retries, tls, targets, probe, proxyProtocol, passiveHealth)");
+        "pools[0].passiveHealth.coolDown: 1ms is out of range (100ms to 1h)");
+    assertThat(problems).anyMatch(m -> m.startsWith("pools[0].resolveInterval: unknown key (known here: name,"));
   }
 
   @Test
