@@ -72,6 +72,9 @@ class AdmissionTest {
     apply(new JsonObject().put("acceptProxyProtocol", true).put("maxConnections", 2));
     connect(null, null);
     connect(null, null);
+    // Accepted by the gateway (not only queued by the kernel) before the third arrives.
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() ->
+        gateway.counter(MetricNames.LISTENER_CONNECTIONS, "listener", "l") == 2);
     // Both slots are held by silent clients: a third is refused at once, header or not.
     assertThat(admitted(connect(null, "PROXY TCP4 10.0.0.9 10.0.0.1 1000 80\r\n"))).isFalse();
     awaitRejected("limit", 1);
