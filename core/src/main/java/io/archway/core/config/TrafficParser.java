@@ -61,7 +61,11 @@ final class TrafficParser {
       ph.finish();
       return new PassiveHealth(Math.max(1, failures), coolDown);
     });
-    return new PoolTraffic(proxy, passive);
+    Optional<java.time.Duration> resolveInterval = r.has("resolveInterval")
+        ? Optional.of(r.duration("resolveInterval", java.time.Duration.ofSeconds(30), java.time.Duration.ofMillis(100),
+            java.time.Duration.ofHours(24)))
+        : Optional.empty();
+    return new PoolTraffic(proxy, passive, resolveInterval);
   }
 
   private List<Cidr> cidrs(ConfigReader r, String key) {

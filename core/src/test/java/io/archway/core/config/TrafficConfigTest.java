@@ -82,18 +82,23 @@ class TrafficConfigTest {
   }
 
   @Test
-  void passiveHealthIsReadAndDnsKeysAreNotKnownYet() {
+  void passiveHealthAndResolveIntervalAreRead() {
     JsonObject p = pool().put("passiveHealth", new JsonObject().put("failures", 3).put("coolDown", "10s"));
     assertThat(ConfigParser.parse(config(listener(), p), dir).pools().get(0).traffic().passiveHealth())
         .contains(new PassiveHealth(3, java.time.Duration.ofSeconds(10)));
 
-    JsonObject bad = pool().put("passiveHealth", new JsonObject().put("coolDown", "1ms")).put("resolveInterval", "30s");
+    assertThat(ConfigParser.parse(config(listener(), pool().put("resolveInterval", "15s")), dir).pools().get(0).traffic()
+        .resolveInterval()).contains(java.time.Duration.ofSeconds(15));
+
+    JsonObject bad = pool().put("passiveHealth", new JsonObject().put("coolDown", "1ms")).put("resolveInterval", "1ms")
+        .put("resolveEvery", "1s");
     List<String> problems = problems(config(listener(), bad));
-    assertThat(problems).hasSize(3);
+    assertThat(problems).hasSize(4);
     assertThat(problems).contains(
         "pools[0].passiveHealth.failures: is required (consecutive connect failures that take a target out)",
-        "pools[0].passiveHealth.coolDown: 1ms is out of range (100ms to 1h)");
-    assertThat(problems).anyMatch(m -> m.startsWith("pools[0].resolveInterval: unknown key (known here: name,"));
+        "pools[0].passiveHealth.coolDown: 1ms is out of range (100ms to 1h)",
+        "pools[0].resolveInterval: 1ms is out of range (100ms to 24h)");
+    assertThat(problems).anyMatch(m -> m.startsWith("pools[0].resolveEvery: unknown key (known here: name,"));
   }
 
   @Test

@@ -81,7 +81,7 @@ public final class Connector {
       target.opening();
       long start = System.nanoTime();
       ConnectOptions options = new ConnectOptions()
-          .setHost(target.address().host())
+          .setHost(target.connectHost())
           .setPort(target.address().port())
           .setTimeout((int) Math.min(Integer.MAX_VALUE, pool.config().connectTimeout().toMillis()));
       client.connect(options).onComplete(ar -> {

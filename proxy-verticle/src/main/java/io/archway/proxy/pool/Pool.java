@@ -1,5 +1,7 @@
 package io.archway.proxy.pool;
 
+import io.archway.core.config.HostPort;
+import io.archway.core.config.PassiveHealth;
 import io.archway.core.config.PoolConfig;
 import io.archway.core.config.TargetConfig;
 import io.archway.core.health.HealthView;
@@ -12,6 +14,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -32,6 +35,7 @@ public final class Pool {
   private final Target[] targets;
   private final Timer connectTime;
   private final Balancer balancer;
+  private final Map<String, List<String>> resolved;
   private final Candidates candidates = new Candidates() {
     @Override
     public int size() {
@@ -50,7 +54,7 @@ public final class Pool {
 
     @Override
     public String key(int index) {
-      return targets[index].key();
+      return targets[index].id();
     }
   };
   private final BackendTls tls;
@@ -60,29 +64,52 @@ public final class Pool {
    * connection counts, shared by its proxy verticles.
    */
   public Pool(PoolConfig config, BackendTls tls, HealthView health, MeterRegistry registry, ActiveConnections active) {
+    this(config, tls, health, registry, active, Map.of());
+  }
+
+  /**
+   * As above; {@code resolved}: the addresses of DNS names among the targets (by name), each of which
+   * becomes a target of its own; a name not in it is a single target resolved at each connect.
+   */
+  public Pool(PoolConfig config, BackendTls tls, HealthView health, MeterRegistry registry, ActiveConnections active,
+      Map<String, List<String>> resolved) {
     this.config = config;
     this.tls = tls;
     this.health = health;
-    List<TargetConfig> list = config.targets();
-    this.targets = new Target[list.size()];
-    for (int i = 0; i < targets.length; i++) {
+    this.resolved = Map.copyOf(resolved);
+    PassiveHealth passive = config.traffic().passiveHealth().orElse(null);
+    List<Target> list = new ArrayList<>();
+    for (TargetConfig tc : config.targets()) {
       Counter errors = Counter.builder(MetricNames.BACKEND_CONNECT_ERRORS)
           .description("Failed connection attempts to a target")
-          .tags(MetricNames.TAG_POOL, config.name(), MetricNames.TAG_TARGET, list.get(i).address().toString())
+          .tags(MetricNames.TAG_POOL, config.name(), MetricNames.TAG_TARGET, tc.address().toString())
           .register(registry);
-      targets[i] = new Target(list.get(i), config.name(), config.traffic().passiveHealth().orElse(null), errors,
-          active.of(config.name(), list.get(i).address().toString()));
+      List<String> ips = resolved.get(tc.address().host());
+      if (ips == null || ips.isEmpty()) {
+        list.add(new Target(tc, null, config.name(), passive, errors, active.of(config.name(), tc.address().toString())));
+      } else {
+        for (String ip : ips) {
+          String id = new HostPort(ip, tc.address().port()).toString();
+          list.add(new Target(tc, ip, config.name(), passive, errors, active.of(config.name(), id)));
+        }
+      }
     }
-    this.balancer = Balancer.of(config.balance(), candidates);
+    this.targets = list.toArray(new Target[0]);
     this.connectTime = Timer.builder(MetricNames.BACKEND_CONNECT)
         .description("Time to open a connection to a target, successful attempts only")
         .tags(MetricNames.TAG_POOL, config.name())
         .serviceLevelObjectives(CONNECT_BUCKETS)
         .register(registry);
+    this.balancer = Balancer.of(config.balance(), candidates);
   }
 
   public PoolConfig config() {
     return config;
+  }
+
+  /** The DNS names' addresses this pool was built with. */
+  public Map<String, List<String>> resolved() {
+    return resolved;
   }
 
   /** How to re-encrypt to the targets; {@code null} for plain TCP. */

@@ -17,6 +17,8 @@ public final class Target {
 
   private final HostPort address;
   private final String key;
+  private final String connectHost;
+  private final String id;
   private final TargetState state;
   private final int weight;
   private final Counter connectErrors;
@@ -25,9 +27,13 @@ public final class Target {
   /** Null: connect failures never take this target out. */
   private final PassiveHealth passive;
 
-  Target(TargetConfig config, String pool, PassiveHealth passive, Counter connectErrors, TargetCounters counters) {
+  /** {@code resolved}: one address its DNS name resolved to, or null to connect to the name itself. */
+  Target(TargetConfig config, String resolved, String pool, PassiveHealth passive, Counter connectErrors,
+      TargetCounters counters) {
     this.address = config.address();
     this.key = config.address().toString();
+    this.connectHost = resolved == null ? config.address().host() : resolved;
+    this.id = resolved == null ? key : new HostPort(resolved, config.address().port()).toString();
     this.state = config.state();
     this.weight = config.weight();
     this.connectErrors = connectErrors;
@@ -40,9 +46,19 @@ public final class Target {
     return address;
   }
 
-  /** {@code host:port}, as the health view and the access log name it. */
+  /** {@code host:port} as configured, as the health view, the metrics and the access log name it. */
   public String key() {
     return key;
+  }
+
+  /** The host to connect to: the configured one, or one address its DNS name resolved to. */
+  public String connectHost() {
+    return connectHost;
+  }
+
+  /** {@code ip:port} for a target made of a resolved address, else {@link #key()}: unique in its pool. */
+  public String id() {
+    return id;
   }
 
   public int weight() {
@@ -70,7 +86,7 @@ public final class Target {
       long until = System.nanoTime() + passive.coolDown().toNanos();
       long before = counters.outUntil.getAndSet(until);
       if (before == 0 || before - System.nanoTime() <= 0) {
-        LOG.warning("pool '" + pool + "': target " + key + " is out for " + passive.coolDown().toMillis()
+        LOG.warning("pool '" + pool + "': target " + id + " is out for " + passive.coolDown().toMillis()
             + "ms after " + passive.failures() + " consecutive connect failures");
       }
     }
