@@ -209,6 +209,7 @@ public final class Listener {
     var header = ProxyHeaderReader.install(relay.clientChannel(), timeout);
     header.addListener(done -> {
       if (!done.isSuccess()) {
+        HandshakeLog.proxyHeaderFailed(config.name(), relay.clientAddress(), done.cause());
         relay.reject(Termination.PROXY_PROTOCOL, null);
         return;
       }
