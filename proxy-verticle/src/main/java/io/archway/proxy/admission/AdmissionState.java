@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * What one listener's limits count on this node, shared by the node's proxy verticles (a Vert.x local
  * map, one per node): its open connections, and per client address its open connections and its
  * token bucket. A client's entry exists only while it has a connection open or a bucket not yet full
- * again, and the table never holds more than {@link #MAX_CLIENTS} entries, so a flood of addresses
+ * again, and the table never holds more than {@link #MAX_CLIENTS} entries (by default), so a flood of addresses
  * (spoofed through PROXY headers, say) cannot grow memory without bound.
  */
 final class AdmissionState implements Shareable {
@@ -22,6 +22,7 @@ final class AdmissionState implements Shareable {
   private static final String LOCAL_MAP = "archway.proxy.admission";
   private static final long SWEEP_NANOS = 1_000_000_000L;
 
+  final int maxClients;
   final AtomicInteger open = new AtomicInteger();
   final ConcurrentMap<InetAddress, Client> clients = new ConcurrentHashMap<>();
   private final AtomicLong lastSweep = new AtomicLong(System.nanoTime());
@@ -29,15 +30,22 @@ final class AdmissionState implements Shareable {
   /** The state of listener {@code name} on the node of {@code vertx}; it survives config changes. */
   static AdmissionState of(Vertx vertx, String name) {
     var map = vertx.sharedData().<String, AdmissionState>getLocalMap(LOCAL_MAP);
-    AdmissionState fresh = new AdmissionState();
+    AdmissionState fresh = new AdmissionState(MAX_CLIENTS);
     AdmissionState existing = map.putIfAbsent(name, fresh);
     return existing == null ? fresh : existing;
   }
 
-  /** Removes idle entries at most once a second: no connection open and the bucket full again. */
+  AdmissionState(int maxClients) {
+    this.maxClients = maxClients;
+  }
+
+  /**
+   * Removes idle entries (no connection open, the bucket full again) at most once a second, or at once
+   * when the table is full.
+   */
   void sweep(long now, int ratePerSecond, int burst) {
     long last = lastSweep.get();
-    if (now - last < SWEEP_NANOS && clients.size() < MAX_CLIENTS) return;
+    if (now - last < SWEEP_NANOS && clients.size() < maxClients) return;
     if (!lastSweep.compareAndSet(last, now)) return;
     clients.values().removeIf(c -> c.idle(now, ratePerSecond, burst));
   }

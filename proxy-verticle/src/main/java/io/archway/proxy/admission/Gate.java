@@ -31,7 +31,7 @@ public final class Gate {
   private final AdmissionState state;
   private final boolean perClient;
 
-  private Gate(ListenerPolicy policy, AdmissionState state) {
+  Gate(ListenerPolicy policy, AdmissionState state) {
     this.policy = policy;
     this.state = state;
     this.perClient = policy.maxConnectionsPerClient() > 0 || policy.clientRatePerSecond() > 0;
@@ -57,10 +57,11 @@ public final class Gate {
   }
 
   /**
-   * A ticket for a client at {@code client}, or the termination it is refused with: {@code maxConnections}
-   * first, then the access lists and the per-client limits. Safe from any event loop.
+   * A ticket for a client at {@code client}, or the termination it is refused with: the access lists
+   * first, then {@code maxConnections}, then the per-client limits. Safe from any event loop.
    */
   public Admission admit(SocketAddress client) {
+    if (!allowed(ip(client))) return Admission.refused(Termination.ACCESS_DENIED);
     Admission connection = admitConnection();
     if (!connection.isAdmitted()) return connection;
     Admission byClient = admitClient(client);
@@ -89,7 +90,7 @@ public final class Gate {
 
   /** The access lists and the per-client limits for a client at {@code client}. */
   public Admission admitClient(SocketAddress client) {
-    InetAddress ip = client instanceof InetSocketAddress a ? a.getAddress() : null;
+    InetAddress ip = ip(client);
     if (!allowed(ip)) return Admission.refused(Termination.ACCESS_DENIED);
     if (!perClient || ip == null) return Admission.admitted(() -> {});
     Ticket ticket = admitClientLimits(ip);
@@ -104,6 +105,10 @@ public final class Gate {
   /** Open connections this listener admitted on this node. */
   public int open() {
     return state.open.get();
+  }
+
+  private static InetAddress ip(SocketAddress client) {
+    return client instanceof InetSocketAddress a ? a.getAddress() : null;
   }
 
   private boolean allowed(InetAddress ip) {
@@ -127,7 +132,7 @@ public final class Gate {
     while (true) {
       AdmissionState.Client c = state.clients.get(ip);
       if (c == null) {
-        if (state.clients.size() >= AdmissionState.MAX_CLIENTS) return null;
+        if (state.clients.size() >= state.maxClients) return null;
         c = new AdmissionState.Client(rate > 0 ? burst : 0, now);
         AdmissionState.Client raced = state.clients.putIfAbsent(ip, c);
         if (raced != null) c = raced;
