@@ -2,10 +2,10 @@ package io.archway.proxy.listener;
 
 import io.archway.core.config.ListenerConfig;
 import io.archway.proxy.accesslog.AccessLogEntry;
+import io.archway.proxy.admission.Doorway;
 import io.archway.proxy.admission.Gate;
 import io.archway.proxy.connect.ConnectFailure;
 import io.archway.proxy.pool.Pool;
-import io.archway.proxy.proxyprotocol.ProxyHeaderReader;
 import io.archway.proxy.relay.Relay;
 import io.archway.proxy.relay.RelayPolicy;
 import io.archway.proxy.relay.Termination;
@@ -194,29 +194,11 @@ public final class Listener {
       relay.reject(Termination.REJECTED, null);
       return;
     }
-    if (!config.policy().acceptProxyProtocol()) {
-      if (gate == null || admitted(relay, gate.admit(relay.clientAddress()))) settle(relay, startTls(relay), pool, routes);
-      return;
-    }
-    // A client waiting for its header already counts against maxConnections.
-    Gate at = gate;
-    if (at != null && !admitted(relay, at.admitConnection())) return;
-    // TLS goes in first and the header reader in front of it, so the bytes after the header reach TLS.
-    io.netty.util.concurrent.Future<TlsSession> tlsSettled = startTls(relay);
     Pool to = pool;
     PassthroughRoutes by = routes;
-    long timeout = Math.min(CLIENT_HELLO_TIMEOUT_MS, config.idleTimeout().toMillis());
-    var header = ProxyHeaderReader.install(relay.clientChannel(), timeout);
-    header.addListener(done -> {
-      if (!done.isSuccess()) {
-        HandshakeLog.proxyHeaderFailed(config.name(), relay.clientAddress(), done.cause());
-        relay.reject(Termination.PROXY_PROTOCOL, null);
-        return;
-      }
-      ProxyHeaderReader.Header h = header.getNow();
-      if (h.client() != null) relay.proxied(h.client(), h.listener());
-      if (at == null || admitted(relay, at.admitClient(relay.clientAddress()))) settle(relay, tlsSettled, to, by);
-    });
+    long headerTimeout = Math.min(CLIENT_HELLO_TIMEOUT_MS, config.idleTimeout().toMillis());
+    Doorway.admit(relay, gate, config.policy().acceptProxyProtocol(), headerTimeout, config.name(),
+        () -> startTls(relay), tlsSettled -> settle(relay, tlsSettled, to, by));
   }
 
   /** Puts TLS (or the ClientHello router) in front of the relay; null for a plain TCP listener. */
@@ -224,16 +206,6 @@ public final class Listener {
     if (tls != null) return tls.install(relay.clientChannel());
     if (routes == null) return null;
     return ClientHelloRouter.install(relay.clientChannel(), Math.min(CLIENT_HELLO_TIMEOUT_MS, config.idleTimeout().toMillis()));
-  }
-
-  /** Refuses a client the gate turned away (before any TLS or backend work); true when it may go on. */
-  private boolean admitted(Relay relay, Gate.Admission admission) {
-    if (!admission.isAdmitted()) {
-      relay.reject(admission.refusal(), null);
-      return false;
-    }
-    relay.clientChannel().closeFuture().addListener(closed -> admission.ticket().release());
-    return true;
   }
 
   /** Connects to {@code to} (or where {@code by} routes the SNI) once the client's TLS, if any, is settled. */
