@@ -12,6 +12,8 @@ import io.archway.proxy.accesslog.AccessLog;
 import io.archway.proxy.connect.Connector;
 import io.archway.proxy.listener.Listener;
 import io.archway.proxy.listener.ListenerServices;
+import io.archway.proxy.pool.ActiveConnections;
+import io.archway.proxy.pool.DnsTargets;
 import io.archway.proxy.pool.Pool;
 import io.archway.proxy.relay.Termination;
 import io.archway.proxy.tls.BackendTls;
@@ -61,6 +63,8 @@ public final class ProxyVerticle extends VerticleBase implements ConfigApplier {
   private GatewayConfig lastApplied;
   private boolean checkingFiles;
   private ListenerServices services;
+  private ActiveConnections active;
+  private DnsTargets dns;
   private Future<Void> applying = Future.succeededFuture();
   private boolean shutDown;
 
@@ -80,6 +84,11 @@ public final class ProxyVerticle extends VerticleBase implements ConfigApplier {
     var client = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true));
     var registry = node.metrics().registry();
     services = new ListenerServices(vertx, node.nodeName(), registry, new Connector(client), accessLog);
+    active = ActiveConnections.of(vertx);
+    // A DNS name's addresses changed: rebuild the pools that use it, as a config change would.
+    dns = new DnsTargets(vertx, context, () -> {
+      if (!shutDown && lastApplied != null) apply(lastApplied).onFailure(e -> LOG.warning("DNS change: " + e.getMessage()));
+    });
     // Every instance of a node shares one log and one registry: the first registers the meter.
     synchronized (registry) {
       if (registry.find(ACCESS_LOG_DROPPED).functionCounter() == null) {
@@ -97,6 +106,7 @@ public final class ProxyVerticle extends VerticleBase implements ConfigApplier {
   public Future<?> stop() {
     shutDown = true;
     tls.close();
+    dns.close();
     for (Listener draining : new ArrayList<>(stopping.values())) draining.closeNow(Termination.SHUTDOWN);
     return stopListeners(Duration.ZERO);
   }
@@ -141,6 +151,7 @@ public final class ProxyVerticle extends VerticleBase implements ConfigApplier {
   private Future<Void> applyNow(GatewayConfig config) {
     if (shutDown) return Future.failedFuture("the proxy is shut down");
     lastApplied = config;
+    dns.follow(config.pools());
     boolean logEnabled = config.accessLog().enabled();
     List<String> problems = new ArrayList<>();
     Map<String, CertificateConfig> certificates = new HashMap<>();
@@ -159,8 +170,11 @@ public final class ProxyVerticle extends VerticleBase implements ConfigApplier {
           continue;
         }
       }
-      boolean same = current != null && current.config().equals(pc) && current.tls() == backendTls;
-      nextPools.put(pc.name(), same ? current : new Pool(pc, backendTls, node.health(), services.registry()));
+      Map<String, List<String>> resolved = dns.addresses(pc);
+      boolean same = current != null && current.config().equals(pc) && current.tls() == backendTls
+          && current.resolved().equals(resolved);
+      nextPools.put(pc.name(),
+          same ? current : new Pool(pc, backendTls, node.health(), services.registry(), active, resolved));
     }
     pools.clear();
     pools.putAll(nextPools);

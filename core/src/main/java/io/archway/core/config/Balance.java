@@ -3,10 +3,10 @@ package io.archway.core.config;
 /** How a pool picks a target for a new connection. */
 public enum Balance implements Keyword {
   ROUND_ROBIN("round-robin", true),
-  WEIGHTED_ROUND_ROBIN("weighted-round-robin", false),
-  LEAST_CONNECTIONS("least-connections", false),
-  RANDOM_TWO("random-two", false),
-  SOURCE_HASH("source-hash", false);
+  WEIGHTED_ROUND_ROBIN("weighted-round-robin", true),
+  LEAST_CONNECTIONS("least-connections", true),
+  RANDOM_TWO("random-two", true),
+  SOURCE_HASH("source-hash", true);
 
   private final String keyword;
   private final boolean supported;
@@ -19,6 +19,11 @@ public enum Balance implements Keyword {
   @Override
   public String keyword() {
     return keyword;
+  }
+
+  /** Whether targets' weights count; with {@code round-robin} every target is alike. */
+  public boolean weighted() {
+    return this != ROUND_ROBIN;
   }
 
   @Override

@@ -238,7 +238,7 @@ public final class ConfigParser {
     unique(r.at("targets"), targets.stream().map(t -> t.address().toString()).toList());
     ProbeConfig probe = r.object("probe").map(this::probe).orElse(ProbeConfig.defaults());
     PoolHttpConfig http = poolHttp(r, protocol);
-    PoolTraffic traffic = poolTraffic(r);
+    PoolTraffic traffic = poolTraffic(r, protocol);
     r.finish();
     return new PoolConfig(name, protocol, balance, connectTimeout, idleTimeout, drainTimeout, retries, tls, targets,
         probe, http, traffic);
@@ -249,9 +249,9 @@ public final class ConfigParser {
     return PoolHttpConfig.none();
   }
 
-  /** PROXY header, passive health and DNS keys of a pool (issue 7). */
-  private PoolTraffic poolTraffic(ConfigReader r) {
-    return PoolTraffic.defaults();
+  /** The PROXY header a pool sends (issue 7). */
+  private PoolTraffic poolTraffic(ConfigReader r, PoolProtocol protocol) {
+    return new TrafficParser(problems).poolTraffic(r, protocol);
   }
 
   private PoolTlsConfig poolTls(ConfigReader r) {
@@ -274,8 +274,9 @@ public final class ConfigParser {
       }
     }
     int weight = r.integer("weight", 1, TargetConfig.MAX_WEIGHT, "a weight", TargetConfig.DEFAULT_WEIGHT);
-    if (weight != 1 && balance == Balance.ROUND_ROBIN) {
-      r.problem("weight", "round-robin treats every target alike; weights need weighted-round-robin");
+    if (weight != 1 && !balance.weighted()) {
+      r.problem("weight", balance.keyword() + " treats every target alike; weights need weighted-round-robin, "
+          + "least-connections, random-two or source-hash");
     }
     TargetState state = r.keyword("state", TargetState.class, TargetState.ENABLED);
     r.finish();
@@ -384,7 +385,7 @@ public final class ConfigParser {
       r.problem("sni", "routing by SNI applies to protocol tls-passthrough only");
     }
     ListenerHttpConfig http = listenerHttp(r, protocol);
-    ListenerPolicy policy = listenerPolicy(r);
+    ListenerPolicy policy = listenerPolicy(r, protocol);
     r.finish();
     return new ListenerConfig(name, protocol, host, port, pool, idle, halfClose, reusePort, tls, sni, http, policy);
   }
@@ -395,8 +396,8 @@ public final class ConfigParser {
   }
 
   /** Limits, access lists and the accepted PROXY header of a listener (issue 7). */
-  private ListenerPolicy listenerPolicy(ConfigReader r) {
-    return ListenerPolicy.defaults();
+  private ListenerPolicy listenerPolicy(ConfigReader r, ListenerProtocol protocol) {
+    return new TrafficParser(problems).listenerPolicy(r, protocol);
   }
 
   private ListenerTlsConfig listenerTls(ConfigReader r) {

@@ -5,6 +5,7 @@ import io.archway.core.config.PoolConfig;
 import io.archway.core.config.PoolProtocol;
 import io.archway.core.config.PoolTlsConfig;
 import io.archway.core.config.ProbeType;
+import io.archway.core.config.ProxyProtocol;
 import io.archway.core.tls.TlsContexts;
 import io.netty.handler.ssl.SslContext;
 import io.vertx.core.Future;
@@ -12,6 +13,7 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.net.ClientSSLOptions;
 import io.vertx.core.net.NetClient;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +36,7 @@ public final class ProbeChecks {
   private final NetClient client;
   private final HttpClient http;
   private final TcpProbe tcp;
+  private final Map<ProxyProtocol, TcpProbe> tcpWithHeader = new EnumMap<>(ProxyProtocol.class);
   private final Map<String, Built> tls = new HashMap<>();
 
   /** {@code http}: a client without keep-alive, for HTTP probes. */
@@ -45,7 +48,10 @@ public final class ProbeChecks {
 
   public Check forPool(PoolConfig pool, Map<String, CertificateConfig> certificates) {
     if (pool.probe().type() == ProbeType.HTTP) return httpCheck(pool, certificates);
-    if (pool.probe().type() != ProbeType.TLS) return tcp;
+    ProxyProtocol header = pool.traffic().proxyProtocol().orElse(null);
+    if (pool.probe().type() != ProbeType.TLS) {
+      return header == null ? tcp : tcpWithHeader.computeIfAbsent(header, v -> new TcpProbe(client, v));
+    }
     boolean tlsPool = pool.protocol() == PoolProtocol.TLS;
     PoolTlsConfig settings = pool.tls().orElseGet(PoolTlsConfig::defaults);
     List<CertificateConfig> used = new ArrayList<>();
@@ -53,13 +59,13 @@ public final class ProbeChecks {
       settings.trustCa().map(certificates::get).filter(Objects::nonNull).ifPresent(used::add);
       settings.certificate().map(certificates::get).filter(Objects::nonNull).ifPresent(used::add);
     }
-    Object key = List.of(tlsPool, settings, used);
+    Object key = List.of(tlsPool, settings, used, Optional.ofNullable(header));
     Built built = tls.get(pool.name());
     if (built != null && built.settings().equals(key)) return built.check();
     Check check;
     try {
       SslContext context = tlsPool ? TlsContexts.pool(settings, certificates) : TlsContexts.anyServer();
-      check = new TlsProbe(client, context, tlsPool ? settings.sni() : Optional.empty());
+      check = new TlsProbe(client, context, tlsPool ? settings.sni() : Optional.empty(), header);
     } catch (Exception e) {
       String reason = "cannot build the TLS probe of pool '" + pool.name() + "': " + e.getMessage();
       check = (target, timeout) -> Future.failedFuture(reason);

@@ -1,6 +1,8 @@
 package io.archway.health.probe;
 
 import io.archway.core.config.HostPort;
+import io.archway.core.config.ProxyProtocol;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.Future;
 import io.vertx.core.net.ConnectOptions;
 import io.vertx.core.net.NetClient;
@@ -13,9 +15,17 @@ import java.util.concurrent.TimeoutException;
 public final class TcpProbe implements Check {
 
   private final NetClient client;
+  /** A PROXY header sent before closing, or null. */
+  private final byte[] header;
 
   public TcpProbe(NetClient client) {
+    this(client, null);
+  }
+
+  /** A probe that sends a PROXY header without addresses ({@code version} null: none) before it closes. */
+  public TcpProbe(NetClient client, ProxyProtocol version) {
     this.client = client;
+    this.header = ProbeHeader.of(version);
   }
 
   /** Succeeds once {@code target} accepted a connection (closed right away); fails with the reason otherwise. */
@@ -27,7 +37,13 @@ public final class TcpProbe implements Check {
         .setPort(target.port())
         .setTimeout((int) Math.min(Integer.MAX_VALUE, millis)));
     // A connection that completes after the timeout fired must still be closed, not leaked.
-    connect.onSuccess(NetSocket::close);
+    connect.onSuccess(socket -> {
+      if (header == null) {
+        socket.close();
+      } else {
+        socket.write(Buffer.buffer(header)).onComplete(written -> socket.close());
+      }
+    });
     // The connect timeout does not cover name resolution; the outer timeout bounds the whole probe.
     return connect.timeout(millis, TimeUnit.MILLISECONDS).<Void>mapEmpty().recover(e -> Future.failedFuture(
         e instanceof TimeoutException ? new TimeoutException("no connection within " + millis + "ms") : e));

@@ -1,6 +1,8 @@
 package io.archway.health.probe;
 
 import io.archway.core.config.HostPort;
+import io.archway.core.config.ProxyProtocol;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
@@ -24,9 +26,17 @@ public final class TlsProbe implements Check {
   private final NetClient client;
   private final SslContext context;
   private final Optional<String> sni;
+  /** A PROXY header sent before the handshake, or null. */
+  private final byte[] header;
 
   /** {@code sni}: the name to send and verify; empty: each target's host. */
   public TlsProbe(NetClient client, SslContext context, Optional<String> sni) {
+    this(client, context, sni, null);
+  }
+
+  /** As above, sending a PROXY header without addresses first ({@code version} null: none). */
+  public TlsProbe(NetClient client, SslContext context, Optional<String> sni, ProxyProtocol version) {
+    this.header = ProbeHeader.of(version);
     this.client = client;
     this.context = context;
     this.sni = sni;
@@ -44,6 +54,8 @@ public final class TlsProbe implements Check {
       Channel channel = ((NetSocketInternal) socket).channelHandlerContext().channel();
       SslHandler tls = context.newHandler(channel.alloc(), sni.orElse(target.host()), target.port());
       tls.setHandshakeTimeoutMillis(Math.max(1, millis - (System.nanoTime() - start) / 1_000_000));
+      // A PROXY header goes before the handshake, in clear, as the proxy sends it.
+      if (header != null) ((NetSocketInternal) socket).channelHandlerContext().writeAndFlush(Unpooled.wrappedBuffer(header));
       channel.pipeline().addFirst("archway-probe-tls", tls);
       Promise<Void> done = Promise.promise();
       tls.handshakeFuture().addListener(f -> {

@@ -4,12 +4,16 @@ import java.util.function.IntPredicate;
 
 /**
  * Round robin over a pool's targets by index: each pick starts after the previous one and skips the
- * targets the caller cannot use (disabled, unhealthy, already tried). One per pool per event loop,
- * so it needs no synchronization.
+ * targets the caller cannot use (disabled, unhealthy, already tried). Weights are not used.
  */
-public final class RoundRobin {
+public final class RoundRobin implements Balancer {
 
   private int next;
+
+  @Override
+  public int pick(Candidates targets, IntPredicate usable, byte[] client) {
+    return pick(targets.size(), usable);
+  }
 
   /** The next index in {@code [0, count)} that {@code usable} accepts, or -1 when there is none. */
   public int pick(int count, IntPredicate usable) {

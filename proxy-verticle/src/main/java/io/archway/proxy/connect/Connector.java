@@ -1,9 +1,11 @@
 package io.archway.proxy.connect;
 
+import io.archway.core.config.ProxyProtocol;
 import io.archway.proxy.pool.Pool;
 import io.archway.proxy.pool.Target;
 import io.archway.proxy.relay.Termination;
 import io.archway.proxy.tls.BackendTls;
+import io.archway.proxy.proxyprotocol.ProxyHeaders;
 import io.archway.proxy.tls.HandshakeLog;
 import io.netty.channel.Channel;
 import io.vertx.core.Future;
@@ -11,6 +13,8 @@ import io.vertx.core.Promise;
 import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.ConnectOptions;
 import io.vertx.core.net.NetClient;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 
 /**
  * Opens a connection to one of a pool's targets: the first pick, then up to {@code retries} other
@@ -27,12 +31,19 @@ public final class Connector {
 
   /**
    * Completes with the first target that accepted; fails with a {@link ConnectFailure} once no
-   * usable target is left or the retries are spent.
+   * usable target is left or the retries are spent. {@code client} is the client's address (it drives
+   * {@code source-hash} and the PROXY header), {@code listener} the address it connected to; either may
+   * be null when unknown. The target counts as active from its pick until its connection closes.
    */
-  public Future<Backend> connect(Pool pool) {
+  public Future<Backend> connect(Pool pool, SocketAddress client, SocketAddress listener) {
     Promise<Backend> promise = Promise.promise();
-    new Attempts(pool, promise).next();
+    new Attempts(pool, promise, client, listener).next();
     return promise.future();
+  }
+
+  /** As {@link #connect(Pool, SocketAddress, SocketAddress)} for a client whose address does not matter. */
+  public Future<Backend> connect(Pool pool) {
+    return connect(pool, null, null);
   }
 
   /** The targets tried so far for one client. */
@@ -40,17 +51,23 @@ public final class Connector {
     private final Pool pool;
     private final Promise<Backend> promise;
     private final int[] tried;
+    private final SocketAddress from;
+    private final SocketAddress listener;
+    private final byte[] clientIp;
     private int count;
     private Target last;
 
-    Attempts(Pool pool, Promise<Backend> promise) {
+    Attempts(Pool pool, Promise<Backend> promise, SocketAddress client, SocketAddress listener) {
       this.pool = pool;
       this.promise = promise;
       this.tried = new int[pool.config().retries() + 1];
+      this.from = client;
+      this.listener = listener;
+      this.clientIp = client instanceof InetSocketAddress a && a.getAddress() != null ? a.getAddress().getAddress() : null;
     }
 
     void next() {
-      int index = count < tried.length ? pool.pick(tried, count) : -1;
+      int index = count < tried.length ? pool.pick(tried, count, clientIp) : -1;
       if (index < 0) {
         promise.fail(count == 0
             ? new ConnectFailure(Termination.NO_TARGET, null, "pool '" + pool.name() + "' has no healthy enabled target")
@@ -62,36 +79,48 @@ public final class Connector {
       if (count > 1) pool.retryMeters().retried();
       Target target = pool.target(index);
       last = target;
+      target.opening();
       long start = System.nanoTime();
       ConnectOptions options = new ConnectOptions()
-          .setHost(target.address().host())
+          .setHost(target.connectHost())
           .setPort(target.address().port())
           .setTimeout((int) Math.min(Integer.MAX_VALUE, pool.config().connectTimeout().toMillis()));
       client.connect(options).onComplete(ar -> {
         if (ar.failed()) {
+          target.released();
           target.connectFailed();
           next();
           return;
         }
         NetSocketInternal socket = (NetSocketInternal) ar.result();
+        Channel channel = socket.channelHandlerContext().channel();
+        ProxyProtocol header = pool.config().traffic().proxyProtocol().orElse(null);
+        if (header != null) {
+          // Before TLS, as HAProxy does: the header is the first byte on the wire, outside the TLS stream.
+          ProxyHeaders.send(socket.channelHandlerContext(), header, from, listener);
+        }
         BackendTls tls = pool.tls();
         if (tls == null) {
+          target.connectSucceeded();
           pool.connected(System.nanoTime() - start);
           if (count > 1) pool.retryMeters().redispatched();
+          channel.closeFuture().addListener(closed -> target.released());
           promise.complete(new Backend(socket, target));
           return;
         }
         // The handshake counts as part of the connect: its time, its timeout, and a retry when it fails.
-        Channel channel = socket.channelHandlerContext().channel();
         long left = Math.max(1, pool.config().connectTimeout().toMillis() - (System.nanoTime() - start) / 1_000_000);
         tls.handshake(channel, target.address().host(), target.address().port(), left).addListener(done -> {
           if (done.isSuccess()) {
+            target.connectSucceeded();
             pool.connected(System.nanoTime() - start);
             if (count > 1) pool.retryMeters().redispatched();
+            channel.closeFuture().addListener(closed -> target.released());
             promise.complete(new Backend(socket, target));
           } else {
             HandshakeLog.targetFailed(pool.name(), target.key(), done.cause());
             channel.close();
+            target.released();
             target.connectFailed();
             next();
           }

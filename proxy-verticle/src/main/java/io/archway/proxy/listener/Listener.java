@@ -4,6 +4,8 @@ import io.archway.core.config.ListenerConfig;
 import io.archway.proxy.accesslog.AccessLogEntry;
 import io.archway.proxy.accesslog.OpenConnectionLine;
 import io.archway.proxy.accesslog.OpenLines;
+import io.archway.proxy.admission.Doorway;
+import io.archway.proxy.admission.Gate;
 import io.archway.proxy.connect.ConnectFailure;
 import io.archway.proxy.pool.Pool;
 import io.archway.proxy.relay.Relay;
@@ -56,6 +58,8 @@ public final class Listener {
   private ServerTls tls;
   private PassthroughRoutes routes;
   private ListenerMeters meters;
+  /** Limits and access lists; null when the listener has none. */
+  private Gate gate;
   private RelayPolicy policy;
   private boolean logEnabled;
   private Promise<Void> drained;
@@ -119,6 +123,7 @@ public final class Listener {
     this.config = config;
     this.pool = pool;
     this.logEnabled = logEnabled;
+    this.gate = Gate.of(services.vertx(), config.name(), config.policy(), services.registry());
     ListenerMeters m = meters;
     String listenerName = config.name();
     long idle = Math.min(config.idleTimeout().toNanos(), pool.config().idleTimeout().toNanos());
@@ -197,13 +202,27 @@ public final class Listener {
       relay.reject(Termination.REJECTED, null);
       return;
     }
-    if (tls != null) {
-      handshake(relay, tls.install(relay.clientChannel()), pool, null);
-    } else if (routes != null) {
-      long timeout = Math.min(CLIENT_HELLO_TIMEOUT_MS, config.idleTimeout().toMillis());
-      handshake(relay, ClientHelloRouter.install(relay.clientChannel(), timeout), null, routes);
+    Pool to = pool;
+    PassthroughRoutes by = routes;
+    long headerTimeout = Math.min(CLIENT_HELLO_TIMEOUT_MS, config.idleTimeout().toMillis());
+    Doorway.admit(relay, gate, config.policy().acceptProxyProtocol(), headerTimeout, config.name(),
+        () -> startTls(relay), tlsSettled -> settle(relay, tlsSettled, to, by));
+  }
+
+  /** Puts TLS (or the ClientHello router) in front of the relay; null for a plain TCP listener. */
+  private io.netty.util.concurrent.Future<TlsSession> startTls(Relay relay) {
+    if (tls != null) return tls.install(relay.clientChannel());
+    if (routes == null) return null;
+    return ClientHelloRouter.install(relay.clientChannel(), Math.min(CLIENT_HELLO_TIMEOUT_MS, config.idleTimeout().toMillis()));
+  }
+
+  /** Connects to {@code to} (or where {@code by} routes the SNI) once the client's TLS, if any, is settled. */
+  private void settle(Relay relay, io.netty.util.concurrent.Future<TlsSession> tlsSettled, Pool to,
+      PassthroughRoutes by) {
+    if (tlsSettled == null) {
+      connect(relay, to);
     } else {
-      connect(relay, pool);
+      handshake(relay, tlsSettled, by == null ? to : null, by);
     }
   }
 
@@ -231,7 +250,7 @@ public final class Listener {
   }
 
   private void connect(Relay relay, Pool to) {
-    services.connector().connect(to).onComplete(ar -> {
+    services.connector().connect(to, relay.clientAddress(), relay.listenerAddress()).onComplete(ar -> {
       if (ar.succeeded()) {
         relay.connected(ar.result().socket(), ar.result().target().key());
       } else if (ar.cause() instanceof ConnectFailure failure) {

@@ -1,16 +1,20 @@
 package io.archway.proxy.pool;
 
+import io.archway.core.config.HostPort;
+import io.archway.core.config.PassiveHealth;
 import io.archway.core.config.PoolConfig;
 import io.archway.core.config.TargetConfig;
 import io.archway.core.health.HealthView;
 import io.archway.core.health.TargetHealth;
 import io.archway.core.metrics.MetricNames;
-import io.archway.proxy.balance.RoundRobin;
+import io.archway.proxy.balance.Balancer;
+import io.archway.proxy.balance.Candidates;
 import io.archway.proxy.tls.BackendTls;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -30,30 +34,75 @@ public final class Pool {
   private final HealthView health;
   private final Target[] targets;
   private final Timer connectTime;
-  private final RoundRobin balance = new RoundRobin();
+  private final Balancer balancer;
+  private final Map<String, List<String>> resolved;
+  private final Candidates candidates = new Candidates() {
+    @Override
+    public int size() {
+      return targets.length;
+    }
+
+    @Override
+    public int weight(int index) {
+      return targets[index].weight();
+    }
+
+    @Override
+    public int active(int index) {
+      return targets[index].active();
+    }
+
+    @Override
+    public String key(int index) {
+      return targets[index].id();
+    }
+  };
   private final BackendTls tls;
   private final RetryMeters retryMeters;
 
-  /** {@code tls}: how to re-encrypt to the targets, {@code null} for plain TCP. */
-  public Pool(PoolConfig config, BackendTls tls, HealthView health, MeterRegistry registry) {
+  /**
+   * {@code tls}: how to re-encrypt to the targets, {@code null} for plain TCP; {@code active}: the node's
+   * connection counts, shared by its proxy verticles.
+   */
+  public Pool(PoolConfig config, BackendTls tls, HealthView health, MeterRegistry registry, ActiveConnections active) {
+    this(config, tls, health, registry, active, Map.of());
+  }
+
+  /**
+   * As above; {@code resolved}: the addresses of DNS names among the targets (by name), each of which
+   * becomes a target of its own; a name not in it is a single target resolved at each connect.
+   */
+  public Pool(PoolConfig config, BackendTls tls, HealthView health, MeterRegistry registry, ActiveConnections active,
+      Map<String, List<String>> resolved) {
     this.config = config;
     this.tls = tls;
     this.health = health;
-    List<TargetConfig> list = config.targets();
-    this.targets = new Target[list.size()];
-    for (int i = 0; i < targets.length; i++) {
+    this.resolved = Map.copyOf(resolved);
+    PassiveHealth passive = config.traffic().passiveHealth().orElse(null);
+    List<Target> list = new ArrayList<>();
+    for (TargetConfig tc : config.targets()) {
       Counter errors = Counter.builder(MetricNames.BACKEND_CONNECT_ERRORS)
           .description("Failed connection attempts to a target")
-          .tags(MetricNames.TAG_POOL, config.name(), MetricNames.TAG_TARGET, list.get(i).address().toString())
+          .tags(MetricNames.TAG_POOL, config.name(), MetricNames.TAG_TARGET, tc.address().toString())
           .register(registry);
-      targets[i] = new Target(list.get(i), errors);
+      List<String> ips = resolved.get(tc.address().host());
+      if (ips == null || ips.isEmpty()) {
+        list.add(new Target(tc, null, config.name(), passive, errors, active.of(config.name(), tc.address().toString())));
+      } else {
+        for (String ip : ips) {
+          String id = new HostPort(ip, tc.address().port()).toString();
+          list.add(new Target(tc, ip, config.name(), passive, errors, active.of(config.name(), id)));
+        }
+      }
     }
+    this.targets = list.toArray(new Target[0]);
     this.connectTime = Timer.builder(MetricNames.BACKEND_CONNECT)
         .description("Time to open a connection to a target, successful attempts only")
         .tags(MetricNames.TAG_POOL, config.name())
         .serviceLevelObjectives(CONNECT_BUCKETS)
         .register(registry);
     this.retryMeters = new RetryMeters(registry, config.name());
+    this.balancer = Balancer.of(config.balance(), candidates);
   }
 
   /** Counts retries and the clients they saved. */
@@ -63,6 +112,11 @@ public final class Pool {
 
   public PoolConfig config() {
     return config;
+  }
+
+  /** The DNS names' addresses this pool was built with. */
+  public Map<String, List<String>> resolved() {
+    return resolved;
   }
 
   /** How to re-encrypt to the targets; {@code null} for plain TCP. */
@@ -79,16 +133,19 @@ public final class Pool {
   }
 
   /**
-   * The next target round robin that is enabled, healthy in this node's view, and not among the first
+   * The target the pool's balancer picks for a client at {@code client} (IP address bytes; may be null
+   * when unknown) among those that are enabled, healthy in this node's view, not kept out by passive
+   * health, and not among the first
    * {@code triedCount} entries of {@code tried}; -1 when none is left.
    */
-  public int pick(int[] tried, int triedCount) {
+  public int pick(int[] tried, int triedCount, byte[] client) {
     // Looked up per pick, not cached: the health verticle may replace a pool's map on a config change.
     Map<String, TargetHealth> states = health.pool(config.name());
-    return balance.pick(targets.length, i -> {
+    return balancer.pick(candidates, i -> {
       Target t = targets[i];
-      return t.enabled() && states.get(t.key()) == TargetHealth.HEALTHY && !contains(tried, triedCount, i);
-    });
+      return t.enabled() && states.get(t.key()) == TargetHealth.HEALTHY && t.available()
+          && !contains(tried, triedCount, i);
+    }, client);
   }
 
   /** Whether connections to {@code targetKey} should end: the pool no longer lists it, or drains it. */
@@ -97,6 +154,10 @@ public final class Pool {
       if (t.key().equals(targetKey)) return t.draining();
     }
     return true;
+  }
+
+  public int size() {
+    return targets.length;
   }
 
   public Target target(int index) {

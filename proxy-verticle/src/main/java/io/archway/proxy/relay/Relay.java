@@ -17,7 +17,8 @@ public final class Relay {
   private final RelayPolicy policy;
   private final Channel client;
   private final RelaySide clientSide;
-  private final SocketAddress clientAddress;
+  private SocketAddress clientAddress;
+  private SocketAddress listenerAddress;
   private final long acceptNanos = System.nanoTime();
   private final long acceptMillis = System.currentTimeMillis();
   private final Runnable idleTask = this::checkIdle;
@@ -42,6 +43,7 @@ public final class Relay {
     this.policy = policy;
     this.client = vertx.channel();
     this.clientAddress = client.remoteAddress();
+    this.listenerAddress = client.localAddress();
     // Before anything can be read: a byte read now would have nowhere to go.
     client.config().setAutoRead(false);
     this.clientSide = RelaySide.install(this, true, policy.bytesIn(), vertx);
@@ -213,8 +215,20 @@ public final class Relay {
     return target;
   }
 
+  /** The client's address: the peer's, or the source that its PROXY header carried. */
   public SocketAddress clientAddress() {
     return clientAddress;
+  }
+
+  /** The address the client connected to: the local one, or the destination its PROXY header carried. */
+  public SocketAddress listenerAddress() {
+    return listenerAddress;
+  }
+
+  /** The client and listener addresses that an accepted PROXY header carried. */
+  public void proxied(SocketAddress client, SocketAddress listener) {
+    this.clientAddress = client;
+    this.listenerAddress = listener;
   }
 
   public long acceptMillis() {

@@ -22,23 +22,42 @@ public enum Termination {
    */
   TLS_FAILED("tls_failed", true),
   /** The node shut down and the connection outlived the pool's drain timeout. */
-  SHUTDOWN("shutdown", false);
+  SHUTDOWN("shutdown", false),
+  /** Over the listener's {@code maxConnections}, its client's {@code maxConnectionsPerClient} or {@code clientRate}. */
+  LIMIT("rejected", "limit"),
+  /** The client's address is in the listener's {@code deny} list, or not in its {@code allow} list. */
+  ACCESS_DENIED("rejected", "acl"),
+  /** The listener accepts a PROXY header and the client sent none, a malformed one, or none in time. */
+  PROXY_PROTOCOL("rejected", "proxy_protocol");
 
   private final String keyword;
   private final boolean rejection;
+  private final String reason;
 
   Termination(String keyword, boolean rejection) {
     this.keyword = keyword;
     this.rejection = rejection;
+    this.reason = keyword.equals("tls_failed") ? "tls" : keyword;
+  }
+
+  /** A refusal logged as {@code rejected}, counted under its own {@code reason}. */
+  Termination(String keyword, String reason) {
+    this.keyword = keyword;
+    this.rejection = true;
+    this.reason = reason;
   }
 
   public String keyword() {
     return keyword;
   }
 
-  /** The {@code reason} label of {@code archway_listener_rejected_total}: the keyword, but {@code tls} for TLS failures. */
+  /**
+   * The {@code reason} label of {@code archway_listener_rejected_total}: the keyword, but {@code tls} for
+   * TLS failures, and {@code limit}, {@code acl} or {@code proxy_protocol} for the refusals logged as
+   * {@code rejected}.
+   */
   public String reason() {
-    return this == TLS_FAILED ? "tls" : keyword;
+    return reason;
   }
 
   /** True when the client was never relayed to a target: counted in {@code archway_listener_rejected_total}. */

@@ -29,6 +29,12 @@ public final class HandshakeLog {
         + reason(cause));
   }
 
+  /** A client of an {@code acceptProxyProtocol} listener sent no valid PROXY header (shares the TLS lines' rate limit). */
+  public static void proxyHeaderFailed(String listener, SocketAddress client, Throwable cause) {
+    log(Level.INFO, "listener '" + listener + "': no valid PROXY header from " + address(client) + ": "
+        + reason(cause));
+  }
+
   private static String address(SocketAddress address) {
     if (address instanceof java.net.InetSocketAddress inet && inet.getAddress() != null) {
       String host = inet.getAddress().getHostAddress();

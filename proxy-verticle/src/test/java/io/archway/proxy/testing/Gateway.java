@@ -42,7 +42,16 @@ public final class Gateway implements AutoCloseable {
       AccessLog.start(batch -> batch.lines().map(JsonObject::new).forEach(accessLines::add), 4_096);
 
   private Gateway(boolean nativeTransport) {
-    this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setPreferNativeTransport(nativeTransport));
+    this(new VertxOptions().setPreferNativeTransport(nativeTransport));
+  }
+
+  private Gateway(VertxOptions options) {
+    this.vertx = Vertx.vertx(options.setEventLoopPoolSize(2));
+  }
+
+  /** Two instances on NIO, looking names up as {@code resolver} says (a test DNS server, say). */
+  public static Gateway start(io.vertx.core.dns.AddressResolverOptions resolver) throws Exception {
+    return deploy(new Gateway(new VertxOptions().setAddressResolverOptions(resolver)), 2);
   }
 
   /** One proxy instance per event loop (two), on NIO. */
@@ -53,6 +62,10 @@ public final class Gateway implements AutoCloseable {
   public static Gateway start(int instances, boolean nativeTransport) throws Exception {
     Gateway gateway = new Gateway(nativeTransport);
     assertThat(gateway.vertx.isNativeTransportEnabled()).as("native transport").isEqualTo(nativeTransport);
+    return deploy(gateway, instances);
+  }
+
+  private static Gateway deploy(Gateway gateway, int instances) throws Exception {
     await(gateway.vertx.deployVerticle(() -> {
       ProxyVerticle proxy = new ProxyVerticle(gateway.node, gateway.accessLog);
       gateway.proxies.add(proxy);
