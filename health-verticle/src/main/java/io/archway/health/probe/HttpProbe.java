@@ -58,10 +58,12 @@ public final class HttpProbe implements Check {
     if (tls != null) options.setSsl(true).setSslOptions(tls);
     config.host().ifPresent(h -> options.putHeader(HttpHeaders.HOST, h));
     Promise<HttpClientRequest> sent = Promise.promise();
+    // judge() sets the body handlers, so it must run as the response arrives: chained on send() itself,
+    // not on a future composed around it (whose listeners may run a tick later, after a short body ended).
     Future<Void> answered = client.request(options).compose(request -> {
       sent.tryComplete(request);
-      return request.send();
-    }).compose(this::judge);
+      return request.send().compose(this::judge);
+    });
     // The deadline covers connect, TLS, status and body; whatever is still open then is reset.
     return answered.timeout(millis, TimeUnit.MILLISECONDS).recover(e -> {
       sent.future().onSuccess(request -> request.reset());
