@@ -48,6 +48,10 @@ class HotApplyTest {
     for (int i = 1; i < 3; i++) nodes.add(GatewayNode.start(docs.node(i, new JsonArray(), new JsonArray()), docs.file(i)).await());
     AdminClient admin = new AdminClient(firstDoc);
 
+    // Node 2 relays once its own probe found the target healthy (before that: no_target, and a stream
+    // opened then would be closed at once): wait for an echo through it first.
+    await().atMost(Duration.ofSeconds(20)).ignoreExceptions().untilAsserted(() ->
+        assertThat(LineClient.firstLine(docs.host(2), portA, "ready?\n")).isEqualTo("ready?"));
     try (StreamingClient stream = retrying(() -> new StreamingClient(docs.host(2), portA))) {
       await().atMost(Duration.ofSeconds(10)).until(() -> stream.received() > 256 * 1024);
 
