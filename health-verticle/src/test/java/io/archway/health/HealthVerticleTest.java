@@ -10,6 +10,7 @@ import io.archway.core.config.GatewayConfig;
 import io.archway.core.health.HealthBoard;
 import io.archway.core.health.TargetHealth;
 import io.archway.core.metrics.MetricNames;
+import io.archway.health.probe.ProbeOutcome;
 import io.archway.core.node.NodeContext;
 import io.archway.core.testing.EchoBackend;
 import io.archway.core.testing.Ports;
@@ -243,7 +244,7 @@ class HealthVerticleTest {
     verticle.apply(config(pool("p", "100ms", 1, 1, target(live.address())))).await();
     assertThat(node.metrics().registry().find(MetricNames.PROBE_RESULTS).tags("target", dead).counters()).isEmpty();
     assertThat(node.metrics().registry().find(MetricNames.PROBE_RESULTS).tags("target", live.address()).counters())
-        .hasSize(3);
+        .hasSize(ProbeOutcome.values().length);
   }
 
   @Test

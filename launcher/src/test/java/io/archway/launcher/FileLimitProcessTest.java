@@ -69,6 +69,11 @@ class FileLimitProcessTest {
         }
       }
       assertThat(relayedExtra).as("connections relayed past the limit").isLessThan(HEADROOM / 2);
+      // Counted as the process's own shortage, not blamed on the target: no probe failure, no health flip.
+      String metrics = NodeProcess.body(adminPort, "/metrics");
+      assertThat(counter(metrics, "archway_listener_rejected_total{listener=\"echo\",reason=\"fd_limit\"}"))
+          .as("clients closed for want of descriptors").isPositive();
+      assertThat(counter(metrics, "archway_probe_results_total{pool=\"echo\",result=\"failure\"")).isZero();
       assertThat(NodeProcess.status(adminPort, "/healthz")).isEqualTo(200);
       for (int i = 0; i < held.size(); i++) {
         assertThat(echo(held.get(i), "still" + i)).as("held connection %d still flows", i).isTrue();
@@ -85,6 +90,9 @@ class FileLimitProcessTest {
         return true;
       });
       assertThat(node.process.isAlive()).isTrue();
+      assertThat(NodeProcess.body(adminPort, "/api/events")).as("the target never went unhealthy")
+          .doesNotContain("unhealthy");
+      assertThat(node.stderrText()).contains("out of file descriptors");
     } finally {
       for (Socket s : extra) s.close();
       for (Socket s : held) s.close();
@@ -110,6 +118,12 @@ class FileLimitProcessTest {
             probe: {interval: 500ms, timeout: 400ms, healthyThreshold: 1}
         """.formatted(listenerPort, backendPort));
     return file;
+  }
+
+  /** The value of the first series whose line starts with {@code series} (0 when there is none). */
+  private static double counter(String metrics, String series) {
+    return metrics.lines().filter(l -> l.startsWith(series)).findFirst()
+        .map(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).orElse(0.0);
   }
 
   private static int openDescriptors(long pid) throws IOException {

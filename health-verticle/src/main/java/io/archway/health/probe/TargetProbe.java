@@ -3,6 +3,7 @@ package io.archway.health.probe;
 import io.archway.core.config.HostPort;
 import io.archway.core.config.ProbeConfig;
 import io.archway.core.health.TargetHealth;
+import io.archway.core.log.RateLimitedLog;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Vertx;
 import java.util.concurrent.TimeUnit;
@@ -12,6 +13,8 @@ import java.util.concurrent.TimeUnit;
  * previous one started (never two at a time). Confined to the thread of the context that starts it.
  */
 public final class TargetProbe {
+
+  private static final RateLimitedLog SKIPPED_LOG = new RateLimitedLog(TargetProbe.class.getName(), 10_000);
 
   /** Told each time a probe result changes the target's health. */
   @FunctionalInterface
@@ -104,10 +107,14 @@ public final class TargetProbe {
   private void completed(AsyncResult<Void> result) {
     inFlight = false;
     if (stopped) return;
-    results.probed(this, result.succeeded() ? ProbeOutcome.SUCCESS : ProbeOutcome.ofFailure(result.cause()),
-        System.nanoTime() - startedNanos);
-    TargetHealth changed = tracker.record(result.succeeded());
-    if (changed != null) listener.changed(this, changed, reason(result));
+    ProbeOutcome outcome = result.succeeded() ? ProbeOutcome.SUCCESS : ProbeOutcome.ofFailure(result.cause());
+    results.probed(this, outcome, System.nanoTime() - startedNanos);
+    if (outcome == ProbeOutcome.SKIPPED) {
+      SKIPPED_LOG.log(() -> "out of file descriptors: health probes cannot run; targets keep their state until they can");
+    } else {
+      TargetHealth changed = tracker.record(result.succeeded());
+      if (changed != null) listener.changed(this, changed, reason(result));
+    }
     if (!stopped && !inFlight && timer < 0) scheduleNext();
   }
 

@@ -1,6 +1,8 @@
 package io.archway.proxy.connect;
 
 import io.archway.core.config.ProxyProtocol;
+import io.archway.core.log.RateLimitedLog;
+import io.archway.core.node.FileLimit;
 import io.archway.proxy.pool.Pool;
 import io.archway.proxy.pool.Target;
 import io.archway.proxy.relay.Termination;
@@ -22,6 +24,8 @@ import java.net.SocketAddress;
  * the backend connection lives on the same event loop as the client's.
  */
 public final class Connector {
+
+  private static final RateLimitedLog OUT_OF_FILES_LOG = new RateLimitedLog(Connector.class.getName(), 10_000);
 
   private final NetClient client;
 
@@ -88,6 +92,14 @@ public final class Connector {
       client.connect(options).onComplete(ar -> {
         if (ar.failed()) {
           target.released();
+          if (FileLimit.exhausted(ar.cause())) {
+            // Not the target's doing, and every other target would fail the same way.
+            OUT_OF_FILES_LOG.log(() -> "out of file descriptors: cannot connect to any target (pool '" + pool.name()
+                + "'); new clients are closed until descriptors are free (raise the limit: ulimit -n, LimitNOFILE)");
+            promise.fail(new ConnectFailure(Termination.OUT_OF_FILES, target.key(),
+                "pool '" + pool.name() + "': this process is out of file descriptors"));
+            return;
+          }
           target.connectFailed();
           next();
           return;

@@ -28,7 +28,12 @@ public enum Termination {
   /** The client's address is in the listener's {@code deny} list, or not in its {@code allow} list. */
   ACCESS_DENIED("rejected", "acl"),
   /** The listener accepts a PROXY header and the client sent none, a malformed one, or none in time. */
-  PROXY_PROTOCOL("rejected", "proxy_protocol");
+  PROXY_PROTOCOL("rejected", "proxy_protocol"),
+  /**
+   * This process is out of file descriptors: no connection to any target could be opened. Logged as
+   * {@code connect_failed}, counted under reason {@code fd_limit}; no target is blamed for it.
+   */
+  OUT_OF_FILES("connect_failed", "fd_limit");
 
   private final String keyword;
   private final boolean rejection;
@@ -53,8 +58,8 @@ public enum Termination {
 
   /**
    * The {@code reason} label of {@code archway_listener_rejected_total}: the keyword, but {@code tls} for
-   * TLS failures, and {@code limit}, {@code acl} or {@code proxy_protocol} for the refusals logged as
-   * {@code rejected}.
+   * TLS failures, {@code limit}, {@code acl} or {@code proxy_protocol} for the refusals logged as
+   * {@code rejected}, and {@code fd_limit} for a connect that failed for want of file descriptors.
    */
   public String reason() {
     return reason;

@@ -1,0 +1,2 @@
+/** Logging helpers shared by the verticles. */
+package io.archway.core.log;
