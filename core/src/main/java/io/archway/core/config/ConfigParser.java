@@ -33,9 +33,11 @@ public final class ConfigParser {
 
   private final Path baseDir;
   private final List<Problem> problems = new ArrayList<>();
+  private final HttpConfigParser http;
 
   private ConfigParser(Path baseDir) {
     this.baseDir = baseDir;
+    this.http = new HttpConfigParser(problems, this::file);
   }
 
   /** Parses a config; throws {@link InvalidConfigException} listing every problem. */
@@ -71,6 +73,7 @@ public final class ConfigParser {
     unique("listeners", listeners.stream().map(ListenerConfig::name).toList());
     CrossChecks checks = new CrossChecks(problems);
     checks.references(listeners, pools, certificates, poolNames, certNames);
+    http.references(listeners, pools);
     checks.addresses(listeners);
     return new GatewayConfig(admin, node, accessLog, listeners, pools, certificates);
   }
@@ -215,7 +218,7 @@ public final class ConfigParser {
 
   /** The keys of an {@code http} or {@code https} pool (issue 6). */
   private PoolHttpConfig poolHttp(ConfigReader r, PoolProtocol protocol) {
-    return PoolHttpConfig.none();
+    return http.pool(r, protocol);
   }
 
   /** PROXY header, passive health and DNS keys of a pool (issue 7). */
@@ -301,7 +304,7 @@ public final class ConfigParser {
 
   /** Routes and the other keys of an {@code http} or {@code https} listener (issue 6). */
   private ListenerHttpConfig listenerHttp(ConfigReader r, ListenerProtocol protocol) {
-    return ListenerHttpConfig.none();
+    return http.listener(r, protocol);
   }
 
   /** Limits, access lists and the accepted PROXY header of a listener (issue 7). */

@@ -18,7 +18,7 @@ public final class AccessLog implements AutoCloseable {
   public static final int DEFAULT_CAPACITY = 65_536;
   private static final int BATCH = 1_024;
 
-  private final BlockingQueue<AccessLogEntry> queue;
+  private final BlockingQueue<AccessLogLine> queue;
   private final Consumer<String> sink;
   private final LongAdder dropped = new LongAdder();
   private final Thread writer;
@@ -46,7 +46,7 @@ public final class AccessLog implements AutoCloseable {
   }
 
   /** Queues an entry without blocking; drops and counts it when the queue is full or the log closed. */
-  public void log(AccessLogEntry entry) {
+  public void log(AccessLogLine entry) {
     if (closed || !queue.offer(entry)) dropped.increment();
   }
 
@@ -68,18 +68,18 @@ public final class AccessLog implements AutoCloseable {
   }
 
   private void write() {
-    List<AccessLogEntry> batch = new ArrayList<>(BATCH);
+    List<AccessLogLine> batch = new ArrayList<>(BATCH);
     StringBuilder text = new StringBuilder(16 * 1024);
     while (true) {
       try {
-        AccessLogEntry first = closed ? queue.poll() : queue.poll(1, TimeUnit.SECONDS);
+        AccessLogLine first = closed ? queue.poll() : queue.poll(1, TimeUnit.SECONDS);
         if (first != null) batch.add(first);
       } catch (InterruptedException e) {
         closed = true;
       }
       queue.drainTo(batch, BATCH - batch.size());
       if (!batch.isEmpty()) {
-        for (AccessLogEntry entry : batch) text.append(entry.toJson().encode()).append('\n');
+        for (AccessLogLine entry : batch) text.append(entry.toJson().encode()).append('\n');
         try {
           sink.accept(text.toString());
         } catch (RuntimeException e) {

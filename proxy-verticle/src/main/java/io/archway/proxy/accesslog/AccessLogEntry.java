@@ -28,12 +28,13 @@ public record AccessLogEntry(
     long connectNanos,
     long durationNanos,
     TlsSession tls,
-    String termination) {
+    String termination) implements AccessLogLine {
 
   private static final DateTimeFormatter TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
   /** The contract's fields, in the contract's order; {@code tls} is absent for plain TCP. */
+  @Override
   public JsonObject toJson() {
     JsonObject json = new JsonObject()
         .put("time", TIME.format(Instant.ofEpochMilli(acceptMillis)))
@@ -50,11 +51,11 @@ public record AccessLogEntry(
     return json.put("termination", termination);
   }
 
-  private static double millis(long nanos) {
+  static double millis(long nanos) {
     return Math.round(nanos / 1_000.0) / 1_000.0;
   }
 
-  private static String address(SocketAddress address) {
+  static String address(SocketAddress address) {
     if (address instanceof InetSocketAddress inet && inet.getAddress() != null) {
       String host = inet.getAddress().getHostAddress();
       return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + inet.getPort();

@@ -29,7 +29,7 @@ public final class ListenerMeters {
   private final Map<Termination, Counter> closed = new EnumMap<>(Termination.class);
   private final Map<Termination, Counter> rejected = new EnumMap<>(Termination.class);
 
-  ListenerMeters(MeterRegistry registry, String listener) {
+  public ListenerMeters(MeterRegistry registry, String listener) {
     this.registry = registry;
     this.listener = listener;
     this.accepted = Counter.builder(MetricNames.LISTENER_CONNECTIONS)
@@ -53,11 +53,11 @@ public final class ListenerMeters {
     }
   }
 
-  void accepted() {
+  public void accepted() {
     accepted.increment();
   }
 
-  void finished(Termination why) {
+  public void finished(Termination why) {
     closed.computeIfAbsent(why, t -> Counter.builder(CLOSED)
         .description("Client connections finished, by termination")
         .tags(MetricNames.TAG_LISTENER, listener, TAG_TERMINATION, t.keyword())
@@ -65,15 +65,15 @@ public final class ListenerMeters {
     if (why.rejection()) rejected(why).increment();
   }
 
-  Counter bytesIn() {
+  public Counter bytesIn() {
     return bytesIn;
   }
 
-  Counter bytesOut() {
+  public Counter bytesOut() {
     return bytesOut;
   }
 
-  String listener() {
+  public String listener() {
     return listener;
   }
 
