@@ -51,16 +51,16 @@ final class ErrorPages {
     return new ErrorPages(Map.of());
   }
 
-  /** Answers with {@code status} and its page; the response must not have been sent yet. */
-  void send(HttpServerResponse response, int status) {
+  /** Answers with {@code status} and its page; the response must not have been sent yet. Completes when written. */
+  io.vertx.core.Future<Void> send(HttpServerResponse response, int status) {
     Page page = pages.get(status);
     response.setStatusCode(status);
     if (page == null) {
       response.putHeader("content-type", "text/plain; charset=utf-8");
-      response.end(TEXT.getOrDefault(status, "error\n"));
+      return response.end(TEXT.getOrDefault(status, "error\n"));
     } else {
       response.putHeader("content-type", page.contentType());
-      response.end(page.body());
+      return response.end(page.body());
     }
   }
 }

@@ -184,8 +184,8 @@ final class Exchange {
 
   private void timedOut() {
     if (finished || answered) return;
-    if (backend != null) backend.reset();
     fail(504, "request_timeout");
+    if (backend != null) backend.reset();
   }
 
   /** Answers with the gateway's own error page, unless the response has begun. */
@@ -195,9 +195,11 @@ final class Exchange {
     if (!answered && !request.response().closed()) {
       answered = true;
       if (!request.isEnded()) request.response().putHeader("connection", "close");
-      site.errorPages().send(request.response(), status);
+      boolean unread = !request.isEnded();
       // A request body we did not read would be taken for the next request: end the connection.
-      if (!request.isEnded()) request.response().endHandler(v -> closeClient());
+      site.errorPages().send(request.response(), status).onComplete(v -> {
+        if (unread) closeClient();
+      });
     } else {
       closeClient();
     }
