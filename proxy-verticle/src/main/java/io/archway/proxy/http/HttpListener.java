@@ -163,6 +163,7 @@ public final class HttpListener implements RunningListener {
     options.setMaxWebSocketFrameSize(MAX_WEBSOCKET_FRAME);
     HttpServer attempt = vertx.createHttpServer(options);
     attempt.connectionHandler(connection -> {
+      Framing.install(connection, options);
       ListenerMeters meters = site.meters();
       meters.accepted();
       connection.closeHandler(v -> meters.finished(Termination.CLIENT_CLOSE));
