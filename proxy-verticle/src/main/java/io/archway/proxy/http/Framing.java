@@ -9,7 +9,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.impl.VertxHttpRequestDecoder;
-import io.vertx.core.net.impl.ConnectionBase;
+import io.vertx.core.http.impl.Http1xServerConnection;
 import java.util.List;
 import java.util.Map;
 
@@ -19,7 +19,10 @@ import java.util.Map;
  * {@code chunked}, several or malformed lengths) is answered 400 and its connection closed; nothing of
  * it reaches a target. Netty's decoder refuses some of these itself, but quietly drops the
  * {@code Content-Length} of a request that also says {@code chunked}: {@link #install} swaps in a
- * decoder that refuses it instead.
+ * decoder that refuses it instead. On an {@code http} listener with h2c on, the swap is not possible
+ * (Vert.x decodes the first request before handing the connection over); such a request is then
+ * forwarded chunked without its Content-Length. Since the gateway frames every forwarded request
+ * anew, the target still reads the body exactly as the gateway did: nothing can be smuggled.
  */
 final class Framing {
 
@@ -31,7 +34,7 @@ final class Framing {
    * and closes the connection. HTTP/2 connections have no such decoder and are left alone.
    */
   static void install(HttpConnection connection, HttpServerOptions options) {
-    if (!(connection instanceof ConnectionBase base)) return;
+    if (!(connection instanceof Http1xServerConnection base)) return;
     ChannelPipeline pipeline = base.channel().pipeline();
     for (Map.Entry<String, ChannelHandler> e : pipeline) {
       if (e.getValue() instanceof HttpRequestDecoder && !(e.getValue() instanceof StrictDecoder)) {

@@ -163,7 +163,8 @@ public final class HttpListener implements RunningListener {
     options.setMaxWebSocketFrameSize(MAX_WEBSOCKET_FRAME);
     HttpServer attempt = vertx.createHttpServer(options);
     attempt.connectionHandler(connection -> {
-      Framing.install(connection, options);
+      // With h2c on, Vert.x hands over the connection after decoding its first request: too late to swap.
+      if (!options.isHttp2ClearTextEnabled()) Framing.install(connection, options);
       ListenerMeters meters = site.meters();
       meters.accepted();
       connection.closeHandler(v -> meters.finished(Termination.CLIENT_CLOSE));

@@ -26,7 +26,7 @@ final class HttpsOptions {
   static ServerSSLOptions of(ListenerTlsConfig tls, Map<String, CertificateConfig> certificates, boolean http2) {
     ServerSSLOptions options = new ServerSSLOptions()
         .setKeyCertOptions(keys(tls.certificates(), certificates))
-        .setSni(tls.certificates().size() > 1)
+        .setSni(true)
         .setUseAlpn(http2)
         .setSslHandshakeTimeout(tls.handshakeTimeout().toMillis())
         .setSslHandshakeTimeoutUnit(TimeUnit.MILLISECONDS)
