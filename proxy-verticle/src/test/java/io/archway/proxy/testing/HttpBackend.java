@@ -29,6 +29,9 @@ public final class HttpBackend implements AutoCloseable {
     this.name = name;
     this.server = vertx.createHttpServer(options.setHost("127.0.0.1").setPort(0));
     server.webSocketHandler(ws -> {
+      JsonObject headers = new JsonObject();
+      ws.headers().forEach(e -> headers.put(e.getKey().toLowerCase(), e.getValue()));
+      seen.add(new JsonObject().put("backend", name).put("uri", ws.uri()).put("headers", headers));
       ws.frameHandler(frame -> {
         if (frame.isText() || frame.isBinary() || frame.isContinuation()) ws.writeFrame(frame);
       });
