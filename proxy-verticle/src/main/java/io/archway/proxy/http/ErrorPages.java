@@ -60,7 +60,8 @@ final class ErrorPages {
       return response.end(TEXT.getOrDefault(status, "error\n"));
     } else {
       response.putHeader("content-type", page.contentType());
-      return response.end(page.body());
+      // A copy per response: Vert.x may hand the buffer's bytes to Netty, which consumes them.
+      return response.end(page.body().copy());
     }
   }
 }

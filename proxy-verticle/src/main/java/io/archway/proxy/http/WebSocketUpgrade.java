@@ -101,10 +101,17 @@ final class WebSocketUpgrade {
 
   private void accept(WebSocket toTarget) {
     toTarget.pause();
+    // A target may close before the client is upgraded: its close must still reach the client.
+    toTarget.closeHandler(v -> { });
     request.toWebSocket().onComplete(ar -> {
       if (ar.failed()) {
         toTarget.close();
         log("client_close", 0);
+        return;
+      }
+      if (toTarget.isClosed()) {
+        ar.result().close(FrameRelay.status(toTarget), toTarget.closeReason())
+            .onComplete(done -> log("backend_close", 101));
         return;
       }
       FrameRelay.start(ar.result(), toTarget).onComplete(done -> log(done.result(), 101));

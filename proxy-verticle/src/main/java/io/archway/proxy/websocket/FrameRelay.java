@@ -27,9 +27,33 @@ public final class FrameRelay {
    */
   public static Future<String> start(WebSocketBase client, WebSocketBase target) {
     FrameRelay relay = new FrameRelay(client, target);
-    relay.pass(client, target, "client_close");
-    relay.pass(target, client, "backend_close");
+    try {
+      relay.pass(client, target, "client_close");
+      relay.pass(target, client, "backend_close");
+    } catch (IllegalStateException closedMeanwhile) {
+      // One side finished its closing handshake before the relay began: end the other side too.
+      boolean clientGone = client.isClosed();
+      WebSocketBase other = clientGone ? target : client;
+      WebSocketBase gone = clientGone ? client : target;
+      other.close(status(gone), gone.closeReason());
+      relay.ended.tryComplete(clientGone ? "client_close" : "backend_close");
+    }
     return relay.ended.future();
+  }
+
+  /**
+   * The close status to pass on from a closed WebSocket: 1000 when it has none (Vert.x 5.0 throws
+   * rather than answer null before the close), and for 1005 (no status) and 1006 (abnormal), which may
+   * not be sent in a close frame.
+   */
+  public static short status(WebSocketBase closed) {
+    Short code;
+    try {
+      code = closed.isClosed() ? closed.closeStatusCode() : null;
+    } catch (NullPointerException notYet) {
+      code = null;
+    }
+    return code == null || code == 1005 || code == 1006 ? 1000 : code;
   }
 
   private void pass(WebSocketBase from, WebSocketBase to, String closedFirst) {
@@ -44,10 +68,7 @@ public final class FrameRelay {
     from.exceptionHandler(err -> from.close());
     from.closeHandler(v -> {
       if (!to.isClosed()) {
-        Short code = from.closeStatusCode();
-        // 1005 (no status) and 1006 (abnormal) may not be sent in a close frame.
-        short status = code == null || code == 1005 || code == 1006 ? 1000 : code;
-        to.close(status, from.closeReason());
+        to.close(status(from), from.closeReason());
       }
       ended.tryComplete(closedFirst);
     });
