@@ -25,7 +25,7 @@ final class ErrorPages {
 
   private final Map<Integer, Page> pages;
 
-  private record Page(Buffer body, String contentType) {}
+  private record Page(byte[] body, String contentType) {}
 
   private ErrorPages(Map<Integer, Page> pages) {
     this.pages = pages;
@@ -42,7 +42,7 @@ final class ErrorPages {
       String name = path.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
       String type = name.endsWith(".html") || name.endsWith(".htm") ? "text/html; charset=utf-8"
           : name.endsWith(".json") ? "application/json" : "text/plain; charset=utf-8";
-      pages.put(e.getKey(), new Page(Buffer.buffer(Files.readAllBytes(path)), type));
+      pages.put(e.getKey(), new Page(Files.readAllBytes(path), type));
     }
     return new ErrorPages(pages);
   }
@@ -60,8 +60,8 @@ final class ErrorPages {
       return response.end(TEXT.getOrDefault(status, "error\n"));
     } else {
       response.putHeader("content-type", page.contentType());
-      // A copy per response: Vert.x may hand the buffer's bytes to Netty, which consumes them.
-      return response.end(page.body().copy());
+      // A buffer per response: Vert.x hands a buffer's bytes to Netty, which consumes them.
+      return response.end(Buffer.buffer(page.body()));
     }
   }
 }

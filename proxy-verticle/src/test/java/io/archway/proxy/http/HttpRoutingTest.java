@@ -144,7 +144,7 @@ class HttpRoutingTest {
     resp = get("nope.example.com", "/x");
     assertThat(resp.statusCode()).isEqualTo(404);
     assertThat(resp.getHeader("content-type")).startsWith("text/html");
-    assertThat(resp.body()).isEqualTo("<h1>not here</h1>");
+    assertThat(resp.body()).as("headers %s", resp.response().headers()).isEqualTo("<h1>not here</h1>");
     gateway.awaitAccessLine(l -> "no_route".equals(l.getString("termination")) && l.getInteger("status") == 404
         && "/x".equals(l.getString("path")) && "GET".equals(l.getString("method")));
   }
