@@ -93,7 +93,7 @@ final class Exchange {
         .setMethod(request.method())
         .setURI(targetUri())
         .setFollowRedirects(false)
-        .setIdleTimeout(site.idleMillis());
+        .setIdleTimeout(Math.min(site.idleMillis(), pool.pool().config().idleTimeout().toMillis()));
     pool.client().request(options).onComplete(ar -> {
       if (ar.failed()) {
         t.connectFailed();
@@ -194,16 +194,25 @@ final class Exchange {
     cancelTimer();
     if (!answered && !request.response().closed()) {
       answered = true;
-      if (!request.isEnded()) request.response().putHeader("connection", "close");
-      boolean unread = !request.isEnded();
-      // A request body we did not read would be taken for the next request: end the connection.
+      // A request body not read would be taken for the next request: that HTTP/1.x connection ends.
+      boolean unread = request.version() != HttpVersion.HTTP_2 && !request.isEnded() && hasBody(request);
+      if (unread) {
+        request.response().putHeader("connection", "close");
+      } else {
+        request.resume();
+      }
       site.errorPages().send(request.response(), status).onComplete(v -> {
-        if (unread) closeClient();
+        if (unread) request.connection().close();
       });
     } else {
       closeClient();
     }
     finish(termination, status);
+  }
+
+  private static boolean hasBody(HttpServerRequest request) {
+    String length = request.getHeader("content-length");
+    return request.headers().contains("transfer-encoding") || (length != null && !length.trim().equals("0"));
   }
 
   private void clientGone() {

@@ -157,6 +157,9 @@ class HttpForwardingTest {
     Answer answer = get("/");
     assertThat(answer.status()).isEqualTo(503);
     assertThat(gateway.awaitAccessLine("no_target").getInteger("status")).isEqualTo(503);
+    // A 503 to a request without a body keeps the client's connection.
+    assertThat(get("/again").status()).isEqualTo(503);
+    assertThat(gateway.counter(MetricNames.LISTENER_CONNECTIONS, "listener", "web")).isEqualTo(1);
   }
 
   @Test
