@@ -45,6 +45,7 @@ final class HttpConfigParser {
       }
       return ListenerHttpConfig.none();
     }
+    if (r.has("halfCloseTimeout")) r.problem("halfCloseTimeout", "does not apply to an http or https listener");
     List<RouteConfig> routes = r.objects("routes").stream().map(this::route).toList();
     if (routes.isEmpty() && !r.has("pool")) {
       r.problem("routes", "an http listener needs routes, a pool for every request, or both");

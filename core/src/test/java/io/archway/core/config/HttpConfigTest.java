@@ -72,7 +72,7 @@ class HttpConfigTest {
             .put("colour", "red")))
         .add(new JsonObject().put("redirect", new JsonObject().put("to", "/y")).put("timeout", "5s"));
     JsonObject listener = httpListener(routes)
-        .put("forwarded", new JsonObject().put("xForwardedFor", "maybe"))
+        .put("forwarded", new JsonObject().put("xForwardedFor", "maybe")).put("halfCloseTimeout", "5s")
         .put("errorPages", new JsonObject().put("404", "missing.html").put("500", "x.html"));
     JsonObject tcpPool = new JsonObject().put("name", "tcp")
         .put("targets", new JsonArray().add(new JsonObject().put("address", "127.0.0.1:9001")))
@@ -95,6 +95,7 @@ class HttpConfigTest {
         "listeners[0].routes[5].requestHeaders.colour: unknown key (known here: set, add, remove)",
         "listeners[0].routes[6].timeout: does not apply to a redirect route",
         "listeners[0].forwarded.xForwardedFor: expected true or false, found 'maybe'",
+        "listeners[0].halfCloseTimeout: does not apply to an http or https listener",
         "listeners[0].errorPages.404: file " + dir.resolve("missing.html") + " does not exist",
         "listeners[0].errorPages.500: unknown key (known here: 404, 502, 503, 504)",
         "pools[0].version: 3 is not an HTTP version (1-2)",
