@@ -228,8 +228,7 @@ public final class HttpListener implements RunningListener {
   /** The access log line of a request the gateway answered itself. */
   private static void log(HttpSite site, HttpServerRequest r, String termination, int status) {
     site.log(new HttpAccessLogEntry(System.currentTimeMillis(), site.node(), site.listener(),
-        r.remoteAddress() == null ? null : new java.net.InetSocketAddress(r.remoteAddress().hostAddress(),
-            r.remoteAddress().port()),
+        HttpSite.client(r),
         null, null, r.bytesRead(), r.response().bytesWritten(), -1, 0, site.tls(r), termination,
         HttpSite.protocol(r), r.method().name(), r.authority() == null ? null : r.authority().toString(), r.path(),
         status, -1));

@@ -104,6 +104,13 @@ final class HttpSite {
     return new TlsSession(session.getProtocol(), session.getCipherSuite(), sni, subject(session));
   }
 
+  /** The client's address for the access log (an IP literal, never resolved), or null. */
+  static java.net.SocketAddress client(HttpServerRequest request) {
+    var remote = request.remoteAddress();
+    if (remote == null || remote.hostAddress() == null) return null;
+    return new java.net.InetSocketAddress(remote.hostAddress(), remote.port());
+  }
+
   /** {@code HTTP/1.1}, {@code HTTP/2} (h2 or h2c) or {@code HTTP/1.0}. */
   static String protocol(HttpServerRequest request) {
     return switch (request.version()) {

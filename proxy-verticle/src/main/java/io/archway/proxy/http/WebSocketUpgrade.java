@@ -120,8 +120,7 @@ final class WebSocketUpgrade {
   }
 
   private void log(String termination, int status) {
-    site.log(new HttpAccessLogEntry(startMillis, site.node(), site.listener(), request.remoteAddress() == null ? null
-        : new java.net.InetSocketAddress(request.remoteAddress().hostAddress(), request.remoteAddress().port()),
+    site.log(new HttpAccessLogEntry(startMillis, site.node(), site.listener(), HttpSite.client(request),
         target == null ? null : target.key(), pool.name(), request.bytesRead(), request.response().bytesWritten(),
         connectNanos, System.nanoTime() - startNanos, site.tls(request), termination,
         HttpSite.protocol(request), request.method().name(), request.authority() == null ? null : request.authority().toString(), request.path(), status, connectNanos));

@@ -122,6 +122,20 @@ class Http2Test {
   }
 
   @Test
+  void theAffinityCookieIsSecureOnHttps() throws Exception {
+    app = HttpBackend.start("app");
+    JsonObject listener = httpListener("web", port, new JsonArray().add(route("app"))).put("protocol", "https")
+        .put("tls", new JsonObject().put("certificates", new JsonArray().add("web")));
+    apply(listener, httpPool("app", app.address()).put("affinity", "cookie"));
+    HttpClient client = clientVertx.createHttpClient(h2Tls());
+    RequestOptions request = new RequestOptions().setHost("web.example.com").setPort(port).setURI("/")
+        .setServer(io.vertx.core.net.SocketAddress.inetSocketAddress(port, "127.0.0.1"));
+    String cookie = await(client.request(request).compose(req -> req.send())
+        .compose(resp -> resp.body().map(b -> resp.getHeader("set-cookie"))));
+    assertThat(cookie).startsWith("archway-target=").contains("Secure").containsIgnoringCase("HttpOnly");
+  }
+
+  @Test
   void httpListenerTakesPriorKnowledgeH2cWhenEnabledAndStillHttp11() throws Exception {
     app = HttpBackend.start("app");
     apply(httpListener("web", port, new JsonArray().add(route("app"))).put("http2", true), httpPool("app", app.address()));
