@@ -13,7 +13,7 @@ import java.util.Optional;
  * @param pathPrefix a path prefix, or empty; {@code /api} matches {@code /api} and {@code /api/x}, not {@code /apix}
  * @param pool the pool to forward to; empty when the route redirects
  * @param stripPrefix remove {@code pathPrefix} from the path sent to the target
- * @param timeout from the request's arrival to the target's response headers, then 504
+ * @param timeout from the request's arrival (or its body sent in full) to the target's response headers, then 504
  * @param retries other targets tried when a connect fails, for idempotent methods only
  */
 public record RouteConfig(

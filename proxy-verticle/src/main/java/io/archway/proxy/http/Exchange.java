@@ -48,6 +48,8 @@ final class Exchange {
   /** The response head is written (ours or the target's): no error page can follow any more. */
   private boolean answered;
   private boolean finished;
+  /** True for a request without body: nothing of it was streamed, so it may be sent again. */
+  private boolean resendable;
 
   Exchange(HttpSite site, HttpServerRequest request, Route route, HttpPool pool) {
     this.site = site;
@@ -59,10 +61,7 @@ final class Exchange {
   }
 
   void start() {
-    timer = site.vertx().setTimer(Math.max(1, route.config().timeout().toMillis()), id -> {
-      timer = -1;
-      timedOut();
-    });
+    armTimer();
     request.response().closeHandler(v -> clientGone());
     request.exceptionHandler(err -> clientGone());
     next();
@@ -127,10 +126,17 @@ final class Exchange {
         || (request.version() == HttpVersion.HTTP_2 && !request.isEnded());
     if (hasBody && !out.headers().contains("content-length") && pool.http().version() == 1) out.setChunked(true);
     out.response().onComplete(this::responded);
+    resendable = !hasBody;
     if (hasBody) {
-      request.pipe().endOnFailure(false).to(out).onFailure(err -> {
-        out.reset();
-        clientGone();
+      // A long upload is not a slow target: the timeout waits for the body, bounded by the idle timeout.
+      cancelTimer();
+      request.pipe().endOnFailure(false).to(out).onComplete(done -> {
+        if (done.failed()) {
+          out.reset();
+          clientGone();
+        } else if (!answered && !finished) {
+          armTimer();
+        }
       });
     } else {
       request.resume();
@@ -144,7 +150,14 @@ final class Exchange {
       return;
     }
     if (ar.failed()) {
-      fail(502, "backend_close");
+      // A pooled connection the target closed as the request went out: an idempotent request without
+      // a body may go to another target, as after a failed connect.
+      if (resendable && !answered && IDEMPOTENT.contains(request.method()) && triedCount < tried.length) {
+        backend = null;
+        next();
+      } else {
+        fail(502, "backend_close");
+      }
       return;
     }
     cancelTimer();
@@ -228,6 +241,15 @@ final class Exchange {
     } else {
       request.connection().close();
     }
+  }
+
+  /** The route's timeout, counted afresh: from arrival, and again once a request body is sent in full. */
+  private void armTimer() {
+    cancelTimer();
+    timer = site.vertx().setTimer(Math.max(1, route.config().timeout().toMillis()), id -> {
+      timer = -1;
+      timedOut();
+    });
   }
 
   private void cancelTimer() {

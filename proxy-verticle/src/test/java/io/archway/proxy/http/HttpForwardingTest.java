@@ -11,6 +11,7 @@ import io.archway.core.testing.Ports;
 import io.archway.proxy.testing.Gateway;
 import io.archway.proxy.testing.HttpBackend;
 import io.archway.proxy.testing.LeakCheck;
+import io.archway.proxy.testing.TcpBackend;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
@@ -146,6 +147,37 @@ class HttpForwardingTest {
     assertThat(line.getString("target")).isEqualTo(app.address());
     // The connection is still good, and a route without the short timeout waits.
     assertThat(get("/other?ms=1").status()).isEqualTo(200);
+  }
+
+  @Test
+  void anUploadLongerThanTheRouteTimeoutIsNotCutShort() throws Exception {
+    apply(httpListener("web", port, new JsonArray().add(route("app").put("timeout", "300ms"))),
+        httpPool("app", app.address()));
+    var request = await(client.request(HttpMethod.POST, port, "127.0.0.1", "/upload"));
+    request.setChunked(true);
+    var response = request.response().compose(r -> r.body().map(b -> new Answer(r.statusCode(), r.headers(), b.toString())));
+    for (int i = 0; i < 10; i++) {
+      await(request.write("0123456789"));
+      Thread.sleep(100);
+    }
+    await(request.end());
+    Answer answer = await(response);
+    assertThat(answer.status()).isEqualTo(200);
+    assertThat(answer.json().getLong("length")).isEqualTo(100);
+  }
+
+  @Test
+  void aTargetThatDropsTheRequestIsSkippedForAnIdempotentOne() throws Exception {
+    try (TcpBackend dropper = TcpBackend.start(socket -> {
+      socket.getInputStream().read(new byte[1024]);
+      socket.close();
+    })) {
+      gateway.healthy("app", dropper.address());
+      apply(httpListener("web", port, new JsonArray().add(route("app"))),
+          httpPool("app", dropper.address(), app.address()).put("retries", 1));
+      for (int i = 0; i < 4; i++) assertThat(get("/").status()).as("GET %d", i).isEqualTo(200);
+      assertThat(dropper.connections()).isPositive();
+    }
   }
 
   @Test
