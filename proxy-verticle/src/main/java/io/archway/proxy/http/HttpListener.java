@@ -1,7 +1,6 @@
 package io.archway.proxy.http;
 
 import io.archway.core.config.CertificateConfig;
-import io.archway.core.config.ForwardedHeaders;
 import io.archway.core.config.HeaderRules;
 import io.archway.core.config.ListenerConfig;
 import io.archway.core.config.ListenerProtocol;
@@ -279,11 +278,6 @@ public final class HttpListener implements RunningListener {
   /** Requests pick among enabled targets only; a request in flight to a draining target finishes. */
   @Override
   public void drainTargets(Map<String, Pool> pools) {}
-
-  /** The forwarded headers this listener writes (for tests and the dashboard). */
-  public ForwardedHeaders forwarded() {
-    return site.forwarded();
-  }
 
   static String address(ListenerConfig config) {
     String host = config.host();
