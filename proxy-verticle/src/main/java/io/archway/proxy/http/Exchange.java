@@ -180,9 +180,10 @@ final class Exchange {
       if (done.succeeded()) {
         finish("complete", status);
       } else {
-        // The target failed mid-body: the client must see a broken response, not a short one.
+        // Either side failed mid-body; a target's failure must reach the client as a broken response.
+        boolean clientLeft = clientLeft();
         closeClient();
-        finish(request.response().closed() ? "client_close" : "backend_close", status);
+        finish(clientLeft ? "client_close" : "backend_close", status);
       }
     });
   }
@@ -233,6 +234,12 @@ final class Exchange {
     cancelTimer();
     if (backend != null) backend.reset();
     finish("client_close", answered ? request.response().getStatusCode() : 0);
+  }
+
+  /** Whether the client's stream or connection is gone (then a failed pipe is the client's doing). */
+  private boolean clientLeft() {
+    if (request.response().closed()) return true;
+    return request.connection() instanceof io.vertx.core.net.impl.ConnectionBase c && !c.channel().isActive();
   }
 
   private void closeClient() {

@@ -181,6 +181,26 @@ class HttpForwardingTest {
   }
 
   @Test
+  void aTargetFailingMidBodyGivesTheClientABrokenResponseNotAShortOne() throws Exception {
+    try (TcpBackend truncating = TcpBackend.start(socket -> {
+      socket.getInputStream().read(new byte[4096]);
+      socket.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n0123456789")
+          .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+      socket.getOutputStream().flush();
+      Thread.sleep(100);
+      socket.close();
+    })) {
+      gateway.healthy("app", truncating.address());
+      apply(httpListener("web", port, new JsonArray().add(route("app"))), httpPool("app", truncating.address()));
+      var outcome = client.request(HttpMethod.GET, port, "127.0.0.1", "/").compose(r -> r.send())
+          .compose(r -> r.body());
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> await(outcome)).isNotNull();
+      assertThat(gateway.awaitAccessLine(l -> "/".equals(l.getString("path"))).getString("termination"))
+          .isEqualTo("backend_close");
+    }
+  }
+
+  @Test
   void noHealthyTargetIs503() throws Exception {
     gateway.healthy("app", app.address());
     apply(httpListener("web", port, new JsonArray().add(route("app"))),

@@ -101,6 +101,23 @@ class LargeBodyTest {
   }
 
   @Test
+  void aClientLeavingMidDownloadEndsTheTargetRequestAndIsLoggedAsSuch() throws Exception {
+    try (java.net.Socket socket = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port)) {
+      socket.getOutputStream().write(("GET /download?bytes=" + SIZE + " HTTP/1.1\r\nHost: a\r\n\r\n")
+          .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+      InputStream in = socket.getInputStream();
+      byte[] buf = new byte[64 * 1024];
+      long read = 0;
+      while (read < 1024 * 1024) read += Math.max(0, in.read(buf));
+    }
+    JsonObject line = gateway.awaitAccessLine(l -> "/download".equals(l.getString("path")));
+    assertThat(line.getString("termination")).isEqualTo("client_close");
+    assertThat(line.getLong("bytesOut")).isLessThan(SIZE);
+    HttpRequest again = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/download?bytes=10")).build();
+    assertThat(client.send(again, HttpResponse.BodyHandlers.ofByteArray()).body()).hasSize(10);
+  }
+
+  @Test
   void a100MiBDownloadArrivesByteExact() throws Exception {
     String expected = sha256(pattern(SIZE));
     HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/download?bytes=" + SIZE))
