@@ -10,8 +10,11 @@ import io.archway.core.node.ConfigApplier;
 import io.archway.core.node.NodeContext;
 import io.archway.proxy.accesslog.AccessLog;
 import io.archway.proxy.connect.Connector;
+import io.archway.proxy.http.HttpListener;
+import io.archway.proxy.http.PoolClients;
 import io.archway.proxy.listener.Listener;
 import io.archway.proxy.listener.ListenerServices;
+import io.archway.proxy.listener.RunningListener;
 import io.archway.proxy.pool.ActiveConnections;
 import io.archway.proxy.pool.DnsTargets;
 import io.archway.proxy.pool.Pool;
@@ -27,6 +30,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.ServerSSLOptions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -54,11 +58,12 @@ public final class ProxyVerticle extends VerticleBase implements ConfigApplier {
   private final AccessLog accessLog;
   private final Map<String, Pool> pools = new HashMap<>();
   /** By bind address, not by name: a renamed or retuned listener keeps its socket and connections. */
-  private final Map<String, Listener> listeners = new HashMap<>();
+  private final Map<String, RunningListener> listeners = new HashMap<>();
   /** Listeners still draining, by bind address. */
-  private final Map<String, Listener> stopping = new HashMap<>();
+  private final Map<String, RunningListener> stopping = new HashMap<>();
   /** The last listener stopped at each address: a new listener there waits until its socket is gone. */
-  private final Map<String, Listener> stopped = new HashMap<>();
+  private final Map<String, RunningListener> stopped = new HashMap<>();
+  private PoolClients httpPools;
   private final TlsSetup tls = new TlsSetup();
   private GatewayConfig lastApplied;
   private boolean checkingFiles;
@@ -89,6 +94,7 @@ public final class ProxyVerticle extends VerticleBase implements ConfigApplier {
     dns = new DnsTargets(vertx, context, () -> {
       if (!shutDown && lastApplied != null) apply(lastApplied).onFailure(e -> LOG.warning("DNS change: " + e.getMessage()));
     });
+    httpPools = new PoolClients(vertx, node.health());
     // Every instance of a node shares one log and one registry: the first registers the meter.
     synchronized (registry) {
       if (registry.find(ACCESS_LOG_DROPPED).functionCounter() == null) {
@@ -107,8 +113,8 @@ public final class ProxyVerticle extends VerticleBase implements ConfigApplier {
     shutDown = true;
     tls.close();
     dns.close();
-    for (Listener draining : new ArrayList<>(stopping.values())) draining.closeNow(Termination.SHUTDOWN);
-    return stopListeners(Duration.ZERO);
+    for (RunningListener draining : new ArrayList<>(stopping.values())) draining.closeNow(Termination.SHUTDOWN);
+    return stopListeners(Duration.ZERO).onComplete(done -> httpPools.close());
   }
 
   /**
@@ -178,9 +184,10 @@ public final class ProxyVerticle extends VerticleBase implements ConfigApplier {
     }
     pools.clear();
     pools.putAll(nextPools);
+    httpPools.update(pools, certificates);
     listeners.values().forEach(l -> l.drainTargets(pools));
 
-    stopped.values().removeIf(Listener::stoppedLongAgo);
+    stopped.values().removeIf(RunningListener::stoppedLongAgo);
     Map<String, Wanted> wanted = new LinkedHashMap<>();
     for (ListenerConfig listed : config.listeners()) {
       // --bind-host: several nodes on one machine each bind their own loopback address.
@@ -189,23 +196,35 @@ public final class ProxyVerticle extends VerticleBase implements ConfigApplier {
       if (w != null) wanted.put(key(lc), w);
     }
     tls.retain(wanted.keySet(), pools.keySet());
-    for (Iterator<Map.Entry<String, Listener>> it = listeners.entrySet().iterator(); it.hasNext(); ) {
-      Map.Entry<String, Listener> entry = it.next();
-      if (!wanted.containsKey(entry.getKey())) {
+    for (Iterator<Map.Entry<String, RunningListener>> it = listeners.entrySet().iterator(); it.hasNext(); ) {
+      Map.Entry<String, RunningListener> entry = it.next();
+      Wanted w = wanted.get(entry.getKey());
+      // Same address, another kind of server (TCP and HTTP, or another HTTP shape): drain it, bind anew.
+      if (w == null || !w.keep() && !fits(entry.getValue(), w)) {
         stop(entry.getKey(), entry.getValue(), Termination.DRAIN_TIMEOUT, null);
         it.remove();
       }
     }
     Map<String, Future<Void>> binds = new LinkedHashMap<>();
     wanted.forEach((key, w) -> {
-      Listener existing = listeners.get(key);
+      RunningListener existing = listeners.get(key);
       Pool pool = pools.get(w.config().pool());
-      if (existing != null) {
-        if (!w.keep()) existing.update(w.config(), pool, logEnabled, w.tls(), w.routes());
-      } else if (!w.keep()) {
-        Listener created = new Listener(services, w.config(), pool, logEnabled, w.tls(), w.routes());
-        listeners.put(key, created);
-        binds.put(key, created.bind(stopped.remove(key)));
+      try {
+        if (w.keep()) return;
+        if (existing instanceof HttpListener http) {
+          http.update(w.config(), logEnabled, w.ssl(), w.tls());
+        } else if (existing instanceof Listener tcp) {
+          tcp.update(w.config(), pool, logEnabled, w.tls(), w.routes());
+        } else {
+          RunningListener created = w.http()
+              ? new HttpListener(vertx, node.nodeName(), services.registry(), accessLog, httpPools, w.config(),
+                  logEnabled, w.ssl(), w.tls())
+              : new Listener(services, w.config(), pool, logEnabled, w.tls(), w.routes());
+          listeners.put(key, created);
+          binds.put(key, created.bind(stopped.remove(key)));
+        }
+      } catch (java.io.IOException e) {
+        problems.add("listener '" + w.config().name() + "': " + e.getMessage());
       }
     });
     listeners.values().forEach(l -> l.logEvery(config.accessLog().interval()));
@@ -220,14 +239,36 @@ public final class ProxyVerticle extends VerticleBase implements ConfigApplier {
     }));
   }
 
-  /** A listener to run, with its TLS; {@code keep}: leave the one running at its address as it is. */
-  private record Wanted(ListenerConfig config, ServerTls tls, PassthroughRoutes routes, boolean keep) {}
+  /**
+   * A listener to run, with its TLS; {@code keep}: leave the one running at its address as it is.
+   * {@code http}: an http or https listener, with {@code ssl} for https ({@code tls} then only marks
+   * a certificate rotation).
+   */
+  private record Wanted(ListenerConfig config, ServerTls tls, PassthroughRoutes routes, boolean keep, boolean http,
+      ServerSSLOptions ssl) {
+    Wanted(ListenerConfig config, ServerTls tls, PassthroughRoutes routes, boolean keep) {
+      this(config, tls, routes, keep, false, null);
+    }
+  }
+
+  /** Whether the listener running at an address can take {@code w} by an update. */
+  private static boolean fits(RunningListener running, Wanted w) {
+    if (running instanceof HttpListener http) return w.http() && http.shape().equals(HttpListener.shapeOf(w.config()));
+    return !w.http();
+  }
 
   /** What to run for {@code lc}, or null (with a problem) when it cannot run. */
   private Wanted wanted(ListenerConfig lc, Map<String, CertificateConfig> certificates, List<String> problems) {
-    if (lc.protocol() == ListenerProtocol.HTTP || lc.protocol() == ListenerProtocol.HTTPS) {
-      problems.add("listener '" + lc.name() + "': protocol " + lc.protocol().keyword() + " is not supported yet");
-      return null;
+    if (lc.protocol() == ListenerProtocol.HTTP) return new Wanted(lc, null, null, false, true, null);
+    if (lc.protocol() == ListenerProtocol.HTTPS) {
+      try {
+        // Built for its checks and its watch of the files (rotation); Vert.x's server reads the same files.
+        ServerTls files = tls.listener(key(lc), lc.tls().orElseThrow(), certificates);
+        return new Wanted(lc, files, null, false, true, HttpListener.ssl(lc, certificates));
+      } catch (Exception e) {
+        problems.add("listener '" + lc.name() + "': " + HandshakeLog.reason(e));
+        return listeners.containsKey(key(lc)) ? new Wanted(lc, null, null, true) : null;
+      }
     }
     Pool pool = pools.get(lc.pool());
     if (pool == null) {
@@ -267,11 +308,11 @@ public final class ProxyVerticle extends VerticleBase implements ConfigApplier {
     List<Future<Void>> stops = new ArrayList<>();
     listeners.forEach((key, listener) -> stops.add(stop(key, listener, Termination.SHUTDOWN, drain)));
     listeners.clear();
-    for (Listener draining : new ArrayList<>(stopping.values())) stops.add(draining.stop(Termination.SHUTDOWN));
+    for (RunningListener draining : new ArrayList<>(stopping.values())) stops.add(draining.stop(Termination.SHUTDOWN));
     return Future.join(stops).mapEmpty();
   }
 
-  private Future<Void> stop(String key, Listener listener, Termination why, Duration drain) {
+  private Future<Void> stop(String key, RunningListener listener, Termination why, Duration drain) {
     stopping.put(key, listener);
     stopped.put(key, listener);
     Future<Void> done = drain == null ? listener.stop(why) : listener.stop(why, drain);

@@ -35,9 +35,11 @@ public final class ConfigParser {
 
   private final Path baseDir;
   private final List<Problem> problems = new ArrayList<>();
+  private final HttpConfigParser http;
 
   private ConfigParser(Path baseDir) {
     this.baseDir = baseDir;
+    this.http = new HttpConfigParser(problems, this::file);
   }
 
   /** Parses a config; throws {@link InvalidConfigException} listing every problem. */
@@ -73,6 +75,7 @@ public final class ConfigParser {
     unique("listeners", listeners.stream().map(ListenerConfig::name).toList());
     CrossChecks checks = new CrossChecks(problems);
     checks.references(listeners, pools, certificates, poolNames, certNames);
+    http.references(listeners, pools);
     checks.addresses(listeners);
     return new GatewayConfig(admin, node, accessLog, listeners, pools, certificates);
   }
@@ -221,6 +224,13 @@ public final class ConfigParser {
     String name = name(r);
     PoolProtocol protocol = r.keyword("protocol", PoolProtocol.class, PoolProtocol.TCP);
     Balance balance = r.keyword("balance", Balance.class, Balance.ROUND_ROBIN);
+    if ((protocol == PoolProtocol.HTTP || protocol == PoolProtocol.HTTPS) && balance != Balance.ROUND_ROBIN
+        && balance != Balance.WEIGHTED_ROUND_ROBIN) {
+      // They need counts of open connections or the client's address at connect: an HTTP pool's
+      // requests share pooled connections instead.
+      r.problem("balance", balance.keyword() + " is not supported yet for protocol " + protocol.keyword()
+          + " (round-robin, weighted-round-robin; to pin a client, use affinity: cookie)");
+    }
     Duration connectTimeout =
         r.duration("connectTimeout", PoolConfig.DEFAULT_CONNECT_TIMEOUT, Duration.ofMillis(1), Duration.ofMinutes(5));
     Duration idleTimeout = r.duration("idleTimeout", PoolConfig.DEFAULT_IDLE_TIMEOUT, Duration.ofSeconds(1), DAY);
@@ -246,7 +256,7 @@ public final class ConfigParser {
 
   /** The keys of an {@code http} or {@code https} pool (issue 6). */
   private PoolHttpConfig poolHttp(ConfigReader r, PoolProtocol protocol) {
-    return PoolHttpConfig.none();
+    return http.pool(r, protocol);
   }
 
   /** The PROXY header a pool sends (issue 7). */
@@ -392,7 +402,7 @@ public final class ConfigParser {
 
   /** Routes and the other keys of an {@code http} or {@code https} listener (issue 6). */
   private ListenerHttpConfig listenerHttp(ConfigReader r, ListenerProtocol protocol) {
-    return ListenerHttpConfig.none();
+    return http.listener(r, protocol);
   }
 
   /** Limits, access lists and the accepted PROXY header of a listener (issue 7). */

@@ -32,6 +32,11 @@ final class ConfigReader {
     return path;
   }
 
+  /** The keys of this object, in the order written. */
+  List<String> fieldNames() {
+    return new ArrayList<>(json.fieldNames());
+  }
+
   String at(String key) {
     return path.isEmpty() ? key : path + "." + key;
   }

@@ -5,8 +5,8 @@ public enum ListenerProtocol implements Keyword {
   TCP("tcp", true),
   TLS("tls", true),
   TLS_PASSTHROUGH("tls-passthrough", true),
-  HTTP("http", false),
-  HTTPS("https", false);
+  HTTP("http", true),
+  HTTPS("https", true);
 
   private final String keyword;
   private final boolean supported;

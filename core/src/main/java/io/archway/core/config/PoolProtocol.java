@@ -4,8 +4,8 @@ package io.archway.core.config;
 public enum PoolProtocol implements Keyword {
   TCP("tcp", true),
   TLS("tls", true),
-  HTTP("http", false),
-  HTTPS("https", false);
+  HTTP("http", true),
+  HTTPS("https", true);
 
   private final String keyword;
   private final boolean supported;

@@ -65,6 +65,13 @@ final class TrafficParser {
         ? Optional.of(r.duration("resolveInterval", java.time.Duration.ofSeconds(30), java.time.Duration.ofMillis(100),
             java.time.Duration.ofHours(24)))
         : Optional.empty();
+    boolean http = protocol == PoolProtocol.HTTP || protocol == PoolProtocol.HTTPS;
+    if (http && passive.isPresent()) {
+      r.problem("passiveHealth", "is not supported yet for protocol " + protocol.keyword() + " (tcp and tls pools only)");
+    }
+    if (http && resolveInterval.isPresent()) {
+      r.problem("resolveInterval", "is not supported yet for protocol " + protocol.keyword() + " (tcp and tls pools only)");
+    }
     return new PoolTraffic(proxy, passive, resolveInterval);
   }
 

@@ -95,10 +95,11 @@ class ConfigParserTest {
     JsonObject json = config(
         new JsonArray().add(listener("secure", 6443, "p").put("protocol", "https")
             .put("tls", new JsonObject().put("certificates", new JsonArray().add("missing")))),
-        new JsonArray().add(pool("p", "127.0.0.1:1").put("balance", "least-connections")));
+        new JsonArray().add(pool("p", "127.0.0.1:1").put("protocol", "http").put("balance", "least-connections")));
     assertThat(problems(json)).containsExactlyInAnyOrder(
-        "listeners[0].protocol: https is not supported yet (supported: tcp, tls, tls-passthrough)",
-        "listeners[0].tls.certificates[0]: no certificate named 'missing'");
+        "listeners[0].tls.certificates[0]: no certificate named 'missing'",
+        "pools[0].balance: least-connections is not supported yet for protocol http "
+            + "(round-robin, weighted-round-robin; to pin a client, use affinity: cookie)");
   }
 
   @Test

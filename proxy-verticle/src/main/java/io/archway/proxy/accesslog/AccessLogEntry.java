@@ -51,11 +51,11 @@ public record AccessLogEntry(
     return json.put("termination", termination);
   }
 
-  private static double millis(long nanos) {
+  static double millis(long nanos) {
     return Math.round(nanos / 1_000.0) / 1_000.0;
   }
 
-  private static String address(SocketAddress address) {
+  static String address(SocketAddress address) {
     if (address instanceof InetSocketAddress inet && inet.getAddress() != null) {
       String host = inet.getAddress().getHostAddress();
       return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + inet.getPort();

@@ -35,7 +35,7 @@ import java.util.concurrent.TimeUnit;
  * One listener address on one proxy verticle: a Vert.x server (shared by the verticles that bind the
  * same address), the relays it started, and how it stops. Confined to the verticle's context.
  */
-public final class Listener {
+public final class Listener implements RunningListener {
 
   private static final long CLOSE_WINDOW_MS = 1_000;
   private static final int CLOSE_BATCHES = 10;
@@ -82,7 +82,8 @@ public final class Listener {
    * Completes once the address is bound; fails naming the listener, the address and the cause.
    * {@code previous} is a listener that stopped at this address and may still hold its socket, or null.
    */
-  public Future<Void> bind(Listener previous) {
+  @Override
+  public Future<Void> bind(RunningListener previous) {
     if (previous == null) return listen(0);
     long deadline = System.nanoTime() + RELEASE_WAIT_MS * 1_000_000;
     return previous.socketReleased().compose(v -> listen(deadline));
@@ -132,6 +133,7 @@ public final class Listener {
   }
 
   /** Stops accepting and drains for the pool's drain timeout; see {@link #stop(Termination, Duration)}. */
+  @Override
   public Future<Void> stop(Termination why) {
     return stop(why, pool.drainTimeout());
   }
@@ -140,6 +142,7 @@ public final class Listener {
    * Stops accepting at once; open connections may finish within {@code drain}, then the rest are closed
    * with {@code why}. Completes when none is left.
    */
+  @Override
   public Future<Void> stop(Termination why, Duration drain) {
     if (stopped != null) return stopped;
     drained = Promise.promise();
@@ -163,6 +166,7 @@ public final class Listener {
   }
 
   /** Closes every connection of this listener now, also while it drains. */
+  @Override
   public void closeNow(Termination why) {
     for (Relay relay : new ArrayList<>(relays.keySet())) relay.close(why);
   }
@@ -186,11 +190,13 @@ public final class Listener {
   }
 
   /** True when this listener stopped long enough ago that its socket is surely gone. */
+  @Override
   public boolean stoppedLongAgo() {
     return stopped != null && System.nanoTime() - stopNanos > 10 * RELEASE_WAIT_MS * 1_000_000;
   }
 
-  private Future<Void> socketReleased() {
+  @Override
+  public Future<Void> socketReleased() {
     return SharedSocket.released(services.vertx(), config.host(), config.port(), socketOwnerAtStop, RELEASE_WAIT_MS);
   }
 
@@ -266,6 +272,7 @@ public final class Listener {
    * within the pool's drain timeout and are then closed ({@code drain_timeout}); a connection whose target
    * is enabled again before that keeps going. Call after every apply, with the pools by name.
    */
+  @Override
   public void drainTargets(Map<String, Pool> pools) {
     relays.forEach((relay, opened) -> {
       String target = relay.target();
@@ -300,6 +307,7 @@ public final class Listener {
    * While the access log is on, every open connection gets an interim line each {@code interval}
    * (empty: none); see {@link OpenLines}.
    */
+  @Override
   public void logEvery(Optional<Duration> interval) {
     Optional<Duration> wanted = interval.filter(i -> logEnabled && stopped == null);
     // Unchanged: keep the clock, so that an apply does not skip a line that falls due.

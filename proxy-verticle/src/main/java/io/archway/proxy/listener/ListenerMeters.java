@@ -33,7 +33,7 @@ public final class ListenerMeters {
   private Counter handshakesOk;
   private Counter handshakesFailed;
 
-  ListenerMeters(MeterRegistry registry, String listener) {
+  public ListenerMeters(MeterRegistry registry, String listener) {
     this.registry = registry;
     this.listener = listener;
     this.accepted = Counter.builder(MetricNames.LISTENER_CONNECTIONS)
@@ -57,11 +57,11 @@ public final class ListenerMeters {
     }
   }
 
-  void accepted() {
+  public void accepted() {
     accepted.increment();
   }
 
-  void finished(Termination why) {
+  public void finished(Termination why) {
     closed.computeIfAbsent(why, t -> Counter.builder(CLOSED)
         .description("Client connections finished, by termination")
         .tags(MetricNames.TAG_LISTENER, listener, TAG_TERMINATION, t.keyword())
@@ -96,15 +96,15 @@ public final class ListenerMeters {
         .register(registry);
   }
 
-  Counter bytesIn() {
+  public Counter bytesIn() {
     return bytesIn;
   }
 
-  Counter bytesOut() {
+  public Counter bytesOut() {
     return bytesOut;
   }
 
-  String listener() {
+  public String listener() {
     return listener;
   }
 

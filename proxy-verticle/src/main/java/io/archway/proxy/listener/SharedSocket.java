@@ -15,14 +15,14 @@ import java.util.Map;
  * This reads Vert.x's internal registry of shared sockets so that a new listener can wait for the
  * old socket to be gone first.
  */
-final class SharedSocket {
+public final class SharedSocket {
 
   private static final long POLL_MS = 2;
 
   private SharedSocket() {}
 
   /** The server that owns the shared socket at this address now, or {@code null}. */
-  static Object owner(Vertx vertx, String host, int port) {
+  public static Object owner(Vertx vertx, String host, int port) {
     Map<ServerID, NetServerInternal> shared = ((VertxInternal) vertx).sharedTcpServers();
     synchronized (shared) {
       return shared.get(new ServerID(port, host));
@@ -33,7 +33,7 @@ final class SharedSocket {
    * Completes once {@code owner} no longer owns the socket at this address (closed, or replaced), or
    * after {@code timeoutMs} in any case, since other verticles may keep a shared socket open on purpose.
    */
-  static Future<Void> released(Vertx vertx, String host, int port, Object owner, long timeoutMs) {
+  public static Future<Void> released(Vertx vertx, String host, int port, Object owner, long timeoutMs) {
     if (owner == null || owner(vertx, host, port) != owner) return Future.succeededFuture();
     Promise<Void> promise = Promise.promise();
     long deadline = System.nanoTime() + timeoutMs * 1_000_000;

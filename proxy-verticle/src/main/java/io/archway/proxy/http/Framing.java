@@ -1,0 +1,80 @@
+package io.archway.proxy.http;
+
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpRequestDecoder;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.impl.VertxHttpRequestDecoder;
+import io.vertx.core.http.impl.Http1xServerConnection;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The request smuggling guard of HTTP/1.x: a request whose body length could be read two ways (both
+ * {@code Content-Length} and {@code Transfer-Encoding}, a transfer coding other than plain
+ * {@code chunked}, several or malformed lengths) is answered 400 and its connection closed; nothing of
+ * it reaches a target. Netty's decoder refuses some of these itself, but quietly drops the
+ * {@code Content-Length} of a request that also says {@code chunked}: {@link #install} swaps in a
+ * decoder that refuses it instead. On an {@code http} listener with h2c on, the swap is not possible
+ * (Vert.x decodes the first request before handing the connection over); such a request is then
+ * forwarded chunked without its Content-Length. Since the gateway frames every forwarded request
+ * anew, the target still reads the body exactly as the gateway did: nothing can be smuggled.
+ */
+final class Framing {
+
+  private Framing() {}
+
+  /**
+   * Replaces the HTTP/1.x request decoder of a just-accepted connection (before its first request is
+   * decoded) with one that fails a request carrying both lengths; Vert.x answers such a request 400
+   * and closes the connection. HTTP/2 connections have no such decoder and are left alone.
+   */
+  static void install(HttpConnection connection, HttpServerOptions options) {
+    if (!(connection instanceof Http1xServerConnection base)) return;
+    ChannelPipeline pipeline = base.channel().pipeline();
+    for (Map.Entry<String, ChannelHandler> e : pipeline) {
+      if (e.getValue() instanceof HttpRequestDecoder && !(e.getValue() instanceof StrictDecoder)) {
+        pipeline.replace(e.getValue(), e.getKey(), new StrictDecoder(options));
+        return;
+      }
+    }
+  }
+
+  /** Vert.x's request decoder, but a request with both Content-Length and Transfer-Encoding fails. */
+  private static final class StrictDecoder extends VertxHttpRequestDecoder {
+    StrictDecoder(HttpServerOptions options) {
+      super(options);
+    }
+
+    @Override
+    protected void handleTransferEncodingChunkedWithContentLength(HttpMessage message) {
+      throw new IllegalArgumentException("both Content-Length and Transfer-Encoding: the body length is ambiguous");
+    }
+  }
+
+  static boolean acceptable(HttpServerRequest request) {
+    // HTTP/2 frames its own bodies; Netty checks a content-length against the DATA frames.
+    if (request.version() == HttpVersion.HTTP_2) return true;
+    List<String> te = request.headers().getAll("transfer-encoding");
+    List<String> cl = request.headers().getAll("content-length");
+    if (!te.isEmpty() && !cl.isEmpty()) return false;
+    if (te.size() > 1) return false;
+    if (te.size() == 1 && (request.version() == HttpVersion.HTTP_1_0 || !te.get(0).trim().equalsIgnoreCase("chunked"))) {
+      return false;
+    }
+    if (cl.size() > 1) return false;
+    return cl.isEmpty() || cl.get(0).trim().matches("\\d{1,18}");
+  }
+
+  static void reject(HttpServerRequest request) {
+    request.response().setStatusCode(400)
+        .putHeader("connection", "close")
+        .putHeader("content-type", "text/plain; charset=utf-8")
+        .end("bad request: ambiguous message length\n")
+        .onComplete(done -> request.connection().close());
+  }
+}
