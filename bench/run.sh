@@ -31,8 +31,8 @@ COLUMNS=(direct haproxy nginx archway)
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_DIR=$(dirname "$BENCH_DIR")
 OUT_DIR=${OUT_DIR:-$BENCH_DIR/out}
-ARCHWAY_HTTP_PORT=""   # Archway has no http listener yet; set to 18083 (and fill archway.yaml.in) when it does
-ARCHWAY_H2_PORT=""     # likewise 18183 for the h2c row
+ARCHWAY_HTTP_PORT=18083
+ARCHWAY_H2_PORT=18183
 
 # Ports sit in 16000-19999, below the ephemeral range (32768-60999 here), so that the many
 # client-side ports of the connection-rate rows never collide with a listener.
@@ -118,7 +118,7 @@ redis_ping() { [[ $(timeout 3 redis-cli -h 127.0.0.1 -p "$1" ping 2>/dev/null) =
 render() {
   local args=(-e "s|@WORK@|$WORK|g") key
   for key in "${!PORT[@]}"; do
-    args+=(-e "s|@$(tr 'a-z:' 'A-Z_' <<<"$key")@|${PORT[$key]:-$((18083 + PORT_OFFSET))}|g")
+    args+=(-e "s|@$(tr 'a-z:' 'A-Z_' <<<"$key")@|${PORT[$key]:-$((18099 + PORT_OFFSET))}|g")   # empty: a port nothing uses
   done
   sed "${args[@]}" "$1" >"$2"
   ! grep -v '^\s*#' "$2" | grep -q '@[A-Z_]*@' || die "unfilled placeholder in $2"
@@ -425,8 +425,6 @@ main() {
   chmod 755 "$WORK"   # nginx workers must traverse it (mktemp makes it 0700)
   : >"$WORK/raw.tsv"; : >"$WORK/flags"
   trap cleanup EXIT; trap 'exit 130' INT; trap 'exit 143' TERM
-  [[ -n ${PORT[archway:http]} ]] || NA[archway:http]="no http listener yet"
-  [[ -n ${PORT[archway:h2]} ]] || NA[archway:h2]="no http listener yet"
   NA[direct:tls]="redis here has no TLS listener of its own"
 
   log "starting backends and proxies in $WORK"
