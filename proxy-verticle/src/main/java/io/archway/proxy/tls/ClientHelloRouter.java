@@ -17,8 +17,8 @@ public final class ClientHelloRouter extends AbstractSniHandler<String> {
 
   static final String NAME = "archway-client-hello";
   /**
-   * The longest ClientHello read (as ServerTls, and Netty's own default; real ones are a few KiB). Without it Netty would
-   * buffer whatever a client claims, up to 16 MiB per connection, until the deadline.
+   * The longest ClientHello read, as on tls listeners (Netty's own default; real ones are a few KiB).
+   * Without it Netty would buffer whatever a client claims, up to 16 MiB per connection, until the deadline.
    */
   static final int MAX_CLIENT_HELLO = 64 * 1024;
 

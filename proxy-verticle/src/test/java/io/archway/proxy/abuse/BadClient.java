@@ -126,8 +126,8 @@ final class BadClient {
   }
 
   /**
-   * A TLS handshake record header that claims 16 MiB (more than the 2-byte length allows, so the
-   * record length field says 0xffff and a handshake header inside claims 16 MiB), then 1 MiB of filler.
+   * A ClientHello claiming 16 MiB (its handshake length 0xffffff, the most there is) in a first record
+   * of 64 KiB, then filler: 1 MiB in all.
    */
   static byte[] hugeClientHello() {
     byte[] header = {0x16, 0x03, 0x01, (byte) 0xff, (byte) 0xff, 0x01, (byte) 0xff, (byte) 0xff, (byte) 0xff};

@@ -21,40 +21,41 @@ import org.junit.jupiter.api.io.TempDir;
 class PassthroughBadBytesTest {
 
   @TempDir static Path dir;
+  static UnderAbuse abuse;
 
   @BeforeAll
   static void start() throws Exception {
-    TlsBadBytesTest.abuse = UnderAbuse.start(dir);
+    abuse = UnderAbuse.start(dir);
   }
 
   @AfterAll
   static void stop() throws Exception {
-    TlsBadBytesTest.abuse.close();
+    abuse.close();
   }
 
   @Test
   void randomGarbageIsClosedAsNotTls() throws Exception {
-    TlsBadBytesTest.refused(Kind.PASSTHROUGH, BadClient.garbage(3, 4096), "not_tls");
+    abuse.assertTlsRefused(Kind.PASSTHROUGH, BadClient.garbage(3, 4096), "not_tls");
   }
 
   @Test
   void halfAClientHelloIsClosedAtTheDeadline() throws Exception {
-    TlsBadBytesTest.refused(Kind.PASSTHROUGH, BadClient.halfClientHello(), "timeout");
+    abuse.assertTlsRefused(Kind.PASSTHROUGH, BadClient.halfClientHello(), "timeout");
   }
 
   @Test
   void aClientHelloClaimingSixteenMebibytesIsRefusedBeforeTheDeadline() throws Exception {
     // Refused on its length (over 64 KiB) as soon as its first record is in, not buffered until the deadline.
-    TlsBadBytesTest.refused(Kind.PASSTHROUGH, BadClient.hugeClientHello(), "other");
+    abuse.assertTlsRefused(Kind.PASSTHROUGH, BadClient.hugeClientHello(), "other");
   }
 
   @Test
   void megabytesOfGarbageAreClosed() throws Exception {
-    TlsBadBytesTest.refused(Kind.PASSTHROUGH, BadClient.garbage(4, 8 << 20), "not_tls");
+    abuse.assertTlsRefused(Kind.PASSTHROUGH, BadClient.garbage(4, 8 << 20), "not_tls");
   }
 
   @Test
   void aClientThatSendsNothingIsClosedAtTheDeadline() throws Exception {
-    TlsBadBytesTest.refused(Kind.PASSTHROUGH, new byte[0], "timeout");
+    abuse.assertTlsRefused(Kind.PASSTHROUGH, new byte[0], "timeout");
   }
 }

@@ -9,6 +9,7 @@ import io.archway.core.testing.Ports;
 import io.archway.core.testing.TestPki;
 import io.archway.core.testing.TestPki.Issued;
 import io.archway.core.testing.TestPki.KeyFormat;
+import io.archway.proxy.abuse.BadClient.Outcome;
 import io.archway.proxy.testing.Gateway;
 import io.archway.proxy.testing.HttpBackend;
 import io.archway.proxy.testing.Streams;
@@ -224,6 +225,27 @@ final class UnderAbuse implements AutoCloseable {
     Streams.write(s.getOutputStream(), "GET /good HTTP/1.1\r\nHost: web.example.com\r\nConnection: close\r\n\r\n");
     InputStream in = s.getInputStream();
     return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+  }
+
+  /**
+   * Sends {@code input} to a tls or passthrough listener: the client must be closed within {@link #BOUND},
+   * get no byte of a target, be counted as a tls rejection with handshake failure {@code failure} and
+   * logged {@code tls_failed}; the listener then holds nothing and serves a good client.
+   */
+  void assertTlsRefused(Kind kind, byte[] input, String failure) throws Exception {
+    double rejected = rejected(kind, "tls");
+    double failures = handshakeFailures(kind, failure);
+    long logged = accessLines(kind, "tls_failed");
+    Outcome outcome = BadClient.send(port(kind), input, BOUND);
+    assertThat(outcome.closed()).as("closed within %s", BOUND).isTrue();
+    assertThat(outcome.text()).as("no byte of the target").doesNotContain("still-serving", "passed");
+    awaitCount("rejected{reason=tls}", () -> rejected(kind, "tls"), rejected + 1);
+    awaitCount("handshake failures{reason=" + failure + "}", () -> handshakeFailures(kind, failure),
+        failures + 1);
+    awaitAccessLines(kind, "tls_failed", logged);
+    awaitNoneOpen(kind);
+    assertServesGoodClient(kind);
+    awaitNoneOpen(kind);
   }
 
   @Override
