@@ -71,6 +71,13 @@ class HttpBadBytesTest {
 
   @ParameterizedTest
   @EnumSource(names = {"HTTP", "HTTPS"})
+  void anAmbiguousBodyLengthIsAnswered400(Kind kind) throws Exception {
+    answered(kind, BadClient.ascii("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n"
+        + "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n"), 400);
+  }
+
+  @ParameterizedTest
+  @EnumSource(names = {"HTTP", "HTTPS"})
   void halfARequestIsClosedAtTheKeepAliveTimeout(Kind kind) throws Exception {
     Outcome outcome = BadClient.send(open(kind), BadClient.ascii("GET /half HTTP/1.1\r\nHost: web.exa"), BOUND);
     assertThat(outcome.closed()).as("closed within %s", BOUND).isTrue();
