@@ -15,6 +15,7 @@ import io.archway.proxy.relay.Termination;
 import io.archway.proxy.route.Redirect;
 import io.archway.proxy.route.Route;
 import io.archway.proxy.route.RouteTable;
+import io.archway.proxy.tls.HandshakeLog;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -169,6 +170,15 @@ public final class HttpListener implements RunningListener {
       connection.closeHandler(v -> meters.finished(Termination.CLIENT_CLOSE));
     });
     attempt.requestHandler(this::request);
+    attempt.invalidRequestHandler(this::invalid);
+    // Called for failures before an HTTP connection exists: on https, a failed or abandoned handshake.
+    attempt.exceptionHandler(err -> {
+      if (!shape.tls()) return;
+      ListenerMeters meters = site.meters();
+      meters.handshake(err);
+      meters.refused(Termination.TLS_FAILED);
+      HandshakeLog.clientFailed(site.listener(), null, err);
+    });
     server = attempt;
     return attempt.listen().<Void>mapEmpty().recover(err -> {
       attempt.close();
@@ -187,6 +197,7 @@ public final class HttpListener implements RunningListener {
     HttpSite current = site;
     if (!Framing.acceptable(request)) {
       Framing.reject(request);
+      current.meters().refused(Termination.BAD_REQUEST);
       log(current, request, "rejected", 400);
       return;
     }
@@ -224,12 +235,23 @@ public final class HttpListener implements RunningListener {
     new Exchange(current, request, route, pool).start();
   }
 
+  /**
+   * A request Netty could not decode (garbage, a request line or headers too long): Vert.x answers it
+   * 400, 414 or 431 and closes the connection; it is counted and logged like the smuggling guard's.
+   */
+  private void invalid(HttpServerRequest request) {
+    HttpSite current = site;
+    HttpServerRequest.DEFAULT_INVALID_REQUEST_HANDLER.handle(request);
+    current.meters().refused(Termination.BAD_REQUEST);
+    log(current, request, "rejected", request.response().getStatusCode());
+  }
+
   /** The access log line of a request the gateway answered itself. */
   private static void log(HttpSite site, HttpServerRequest r, String termination, int status) {
     site.log(new HttpAccessLogEntry(System.currentTimeMillis(), site.node(), site.listener(),
         HttpSite.client(r),
         null, null, r.bytesRead(), r.response().bytesWritten(), -1, 0, site.tls(r), termination,
-        HttpSite.protocol(r), r.method().name(), r.authority() == null ? null : r.authority().toString(), r.path(),
+        HttpSite.protocol(r), r.method() == null ? null : r.method().name(), r.authority() == null ? null : r.authority().toString(), r.path(),
         status, -1));
   }
 

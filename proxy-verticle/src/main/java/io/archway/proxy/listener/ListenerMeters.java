@@ -70,10 +70,18 @@ public final class ListenerMeters {
   }
 
   /**
+   * Counts a refusal that does not end a connection by itself (an HTTP request answered 400, say): the
+   * rejected counter only, so that the active gauge still follows the connection's own close.
+   */
+  public void refused(Termination why) {
+    rejected(why).increment();
+  }
+
+  /**
    * Counts a client's TLS handshake (passthrough: its ClientHello): {@code failure} null when it
    * succeeded. Registered on the first handshake, so plain TCP listeners carry no TLS series.
    */
-  void handshake(Throwable failure) {
+  public void handshake(Throwable failure) {
     if (handshakesOk == null) {
       handshakesOk = handshakes("ok");
       handshakesFailed = handshakes("failed");

@@ -30,6 +30,11 @@ public enum Termination {
   /** The listener accepts a PROXY header and the client sent none, a malformed one, or none in time. */
   PROXY_PROTOCOL("rejected", "proxy_protocol"),
   /**
+   * HTTP listeners: a request the gateway refused before routing it (malformed, headers or request
+   * line too long, ambiguous length). Counted per request; the connection itself ends as it ends.
+   */
+  BAD_REQUEST("rejected", "bad_request"),
+  /**
    * This process is out of file descriptors: no connection to any target could be opened. Logged as
    * {@code connect_failed}, counted under reason {@code fd_limit}; no target is blamed for it.
    */

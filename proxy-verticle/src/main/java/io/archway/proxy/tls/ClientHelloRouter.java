@@ -16,10 +16,15 @@ import io.netty.util.concurrent.Promise;
 public final class ClientHelloRouter extends AbstractSniHandler<String> {
 
   static final String NAME = "archway-client-hello";
+  /**
+   * The longest ClientHello read, as on tls listeners (Netty's own default; real ones are a few KiB).
+   * Without it Netty would buffer whatever a client claims, up to 16 MiB per connection, until the deadline.
+   */
+  static final int MAX_CLIENT_HELLO = 64 * 1024;
 
   private ClientHelloRouter() {
     // No timeout of Netty's own: the watch's deadline covers it.
-    super(0L);
+    super(MAX_CLIENT_HELLO, 0L);
   }
 
   /**

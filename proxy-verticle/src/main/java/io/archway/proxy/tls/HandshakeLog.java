@@ -36,6 +36,8 @@ public final class HandshakeLog {
   }
 
   private static String address(SocketAddress address) {
+    // https listeners: Vert.x reports a failed handshake without its connection.
+    if (address == null) return "(address unknown)";
     if (address instanceof java.net.InetSocketAddress inet && inet.getAddress() != null) {
       String host = inet.getAddress().getHostAddress();
       return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + inet.getPort();
