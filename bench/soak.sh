@@ -61,7 +61,7 @@ probe: {interval: 1s, timeout: 500ms, healthyThreshold: 1}
 EOF
 }
 cat >"$WORK/gateway.yaml" <<EOF
-accessLog: {enabled: false}
+accessLog: {enabled: true, file: access.log}   # kept with KEEP_WORK=1, for the cause of any failure
 certificates:
   - {name: soak, cert: $WORK/cert.pem, key: $WORK/key.pem}
 listeners:
@@ -105,12 +105,12 @@ loop() {  # loop NAME CMD...: runs CMD again and again until the end, counting r
   done
   echo "$runs $failures" >"$WORK/$name.count"
 }
-loop redis-p16 redis-benchmark -h 127.0.0.1 -p "$GW_REDIS" -t get,set -P 16 -c 20 -n 200000 -q &
-loop redis-newconn redis-benchmark -h 127.0.0.1 -p "$GW_REDIS" -t get -c 10 -k 0 -n 5000 -q &
-loop tls-newconn redis-benchmark -h 127.0.0.1 -p "$GW_TLS" --tls --insecure -t get -c 4 -k 0 -n 500 -q &
-loop iperf iperf3 --client 127.0.0.1 --port "$GW_IPERF" --time 5 --connect-timeout 3000 &
-loop churn python3 "$BENCH_DIR/idle_conns.py" clients "$GW_CHURN" 200 0 &
-LOADS=$(jobs -p)
+LOADS=()   # the load loops only: the backends and the node are background jobs too
+loop redis-p16 redis-benchmark -h 127.0.0.1 -p "$GW_REDIS" -t get,set -P 16 -c 20 -n 200000 -q & LOADS+=($!)
+loop redis-newconn redis-benchmark -h 127.0.0.1 -p "$GW_REDIS" -t get -c 10 -k 0 -n 5000 -q & LOADS+=($!)
+loop tls-newconn redis-benchmark -h 127.0.0.1 -p "$GW_TLS" --tls --insecure -t get -c 4 -k 0 -n 500 -q & LOADS+=($!)
+loop iperf iperf3 --client 127.0.0.1 --port "$GW_IPERF" --time 5 --connect-timeout 3000 & LOADS+=($!)
+loop churn python3 "$BENCH_DIR/idle_conns.py" clients "$GW_CHURN" 200 0 & LOADS+=($!)
 
 writes=0 write_failures=0 restarts=0 tick=0
 while ((SECONDS < END)); do
@@ -128,7 +128,7 @@ while ((SECONDS < END)); do
     restarts=$((restarts + 1))
   fi
 done
-wait $LOADS 2>/dev/null || true
+wait "${LOADS[@]}" 2>/dev/null || true
 
 # --- what it gave back ---------------------------------------------------------------------------
 sleep 5   # connections still closing, TIME_WAIT is the kernel's
@@ -141,8 +141,12 @@ for name in redis-p16 redis-newconn tls-newconn iperf churn; do
   read -r runs failures <"$WORK/$name.count"
   counts+=" $name=$runs/${failures}failed"
 done
-metrics=$(curl -fs "http://127.0.0.1:$ADMIN/metrics" | grep -E '^archway_listener_(connections_total|rejected_total)' | grep -v ' 0.0$' | tr '\n' ' ')
+metrics=$(curl -fs "http://127.0.0.1:$ADMIN/metrics" | grep -E '^archway_(listener_(connections_total|rejected_total)|tls_handshake_failures_total)' | grep -v ' 0.0$' | tr '\n' ' ')
 echo "soak ${DURATION}s: runs$counts; config writes $writes ok/$write_failures failed; backend restarts $restarts;" \
   "descriptors $FDS0 -> $FDS1; live heap $((HEAP0 / 1024)) -> $((HEAP1 / 1024)) MiB; LEAK lines $leaks; SEVERE lines $severe"
 echo "node metrics at the end: $metrics"
 [[ -z $warnings ]] || { echo "warnings by logger:"; echo "$warnings"; }
+for name in redis-p16 redis-newconn tls-newconn iperf churn; do   # what the failed runs said, briefly
+  errors=$(grep -iE 'error|fail|refused|reset|busy' "$WORK/$name.out" | sort | uniq -c | sort -rn | head -3 || true)
+  [[ -z $errors ]] || { echo "$name errors:"; echo "$errors" | cut -c1-160; }
+done
