@@ -63,6 +63,9 @@ public final class FrameRelay {
       if (to.writeQueueFull()) {
         from.pause();
         to.drainHandler(v -> from.resume());
+        // Should the two sockets ever live on different event loops, a drain between the check and
+        // the handler would otherwise leave this side paused for good; a second resume costs nothing.
+        if (!to.writeQueueFull()) from.resume();
       }
     });
     from.exceptionHandler(err -> from.close());
