@@ -64,8 +64,8 @@ class AffinityTest {
     HttpClient client = clientVertx.createHttpClient(new HttpClientOptions().setKeepAlive(false));
     RequestOptions options = new RequestOptions().setHost("127.0.0.1").setPort(port).setURI("/");
     if (cookie != null) options.putHeader("cookie", cookie);
-    return await(client.request(options).compose(r -> r.send()).compose(resp -> resp.body()
-        .map(b -> new Answer(resp.getHeader("x-backend"), resp.getHeader("set-cookie")))));
+    return await(client.request(options).compose(r -> r.send().compose(resp -> resp.body()
+        .map(b -> new Answer(resp.getHeader("x-backend"), resp.getHeader("set-cookie"))))));
   }
 
   @Test

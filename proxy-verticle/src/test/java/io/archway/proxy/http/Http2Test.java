@@ -91,8 +91,8 @@ class Http2Test {
     RequestOptions request = new RequestOptions().setHost(host).setPort(port).setURI("/hello")
         .setMethod(body == null ? HttpMethod.GET : HttpMethod.POST)
         .setServer(io.vertx.core.net.SocketAddress.inetSocketAddress(port, "127.0.0.1"));
-    return await(client.request(request).compose(req -> body == null ? req.send() : req.send(body))
-        .compose(resp -> resp.body().map(b -> new Seen(resp.version(), resp.statusCode(), new JsonObject(b.toString())))));
+    return await(client.request(request).compose(req -> (body == null ? req.send() : req.send(body))
+        .compose(resp -> resp.body().map(b -> new Seen(resp.version(), resp.statusCode(), new JsonObject(b.toString()))))));
   }
 
   private HttpClientOptions h2Tls() {
@@ -130,8 +130,8 @@ class Http2Test {
     HttpClient client = clientVertx.createHttpClient(h2Tls());
     RequestOptions request = new RequestOptions().setHost("web.example.com").setPort(port).setURI("/")
         .setServer(io.vertx.core.net.SocketAddress.inetSocketAddress(port, "127.0.0.1"));
-    String cookie = await(client.request(request).compose(req -> req.send())
-        .compose(resp -> resp.body().map(b -> resp.getHeader("set-cookie"))));
+    String cookie = await(client.request(request).compose(req -> req.send()
+        .compose(resp -> resp.body().map(b -> resp.getHeader("set-cookie")))));
     assertThat(cookie).startsWith("archway-target=").contains("Secure").containsIgnoringCase("HttpOnly");
   }
 

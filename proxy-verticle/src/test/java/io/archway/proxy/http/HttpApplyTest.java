@@ -63,8 +63,8 @@ class HttpApplyTest {
   }
 
   private Future<Integer> slow(int toPort, long ms) {
-    return client.request(HttpMethod.GET, toPort, "127.0.0.1", "/slow?ms=" + ms).compose(r -> r.send())
-        .compose(resp -> resp.body().map(b -> resp.statusCode()));
+    return client.request(HttpMethod.GET, toPort, "127.0.0.1", "/slow?ms=" + ms).compose(r -> r.send()
+        .compose(resp -> resp.body().map(b -> resp.statusCode())));
   }
 
   private static boolean refused(int port) {

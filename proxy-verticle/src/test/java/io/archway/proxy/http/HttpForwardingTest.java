@@ -70,8 +70,8 @@ class HttpForwardingTest {
   private Answer send(HttpMethod method, String uri, MultiMap headers) throws Exception {
     RequestOptions options = new RequestOptions().setHost("127.0.0.1").setPort(port).setURI(uri).setMethod(method);
     if (headers != null) options.setHeaders(headers);
-    return await(client.request(options).compose(req -> req.send())
-        .compose(resp -> resp.body().map(b -> new Answer(resp.statusCode(), resp.headers(), b.toString()))));
+    return await(client.request(options).compose(req -> req.send()
+        .compose(resp -> resp.body().map(b -> new Answer(resp.statusCode(), resp.headers(), b.toString())))));
   }
 
   private Answer get(String uri) throws Exception {
@@ -192,8 +192,8 @@ class HttpForwardingTest {
     })) {
       gateway.healthy("app", truncating.address());
       apply(httpListener("web", port, new JsonArray().add(route("app"))), httpPool("app", truncating.address()));
-      var outcome = client.request(HttpMethod.GET, port, "127.0.0.1", "/").compose(r -> r.send())
-          .compose(r -> r.body());
+      var outcome = client.request(HttpMethod.GET, port, "127.0.0.1", "/").compose(r -> r.send()
+          .compose(resp -> resp.body()));
       org.assertj.core.api.Assertions.assertThatThrownBy(() -> await(outcome)).isNotNull();
       assertThat(gateway.awaitAccessLine(l -> "/".equals(l.getString("path"))).getString("termination"))
           .isEqualTo("backend_close");

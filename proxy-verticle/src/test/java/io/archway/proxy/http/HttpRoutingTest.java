@@ -94,17 +94,18 @@ class HttpRoutingTest {
   private Answer get(String host, String uri) throws Exception {
     RequestOptions options = new RequestOptions().setHost("127.0.0.1").setPort(port).setURI(uri)
         .setMethod(HttpMethod.GET).putHeader("host", host);
-    return await(client.request(options).compose(req -> req.send())
-        .compose(resp -> resp.body().map(b -> new Answer(resp, b.toString()))));
+    // body() chained on send() itself: one step later, a short body may have ended before it is asked for.
+    return await(client.request(options).compose(req -> req.send()
+        .compose(resp -> resp.body().map(b -> new Answer(resp, b.toString())))));
   }
 
   /** The answering backend's name, or the status when the gateway answered itself. */
   private String who(String host, String uri) throws Exception {
     RequestOptions options = new RequestOptions().setHost("127.0.0.1").setPort(port).setURI(uri).putHeader("host", host);
-    return await(client.request(options).compose(req -> req.send()).compose(resp -> resp.body().map(body -> {
+    return await(client.request(options).compose(req -> req.send().compose(resp -> resp.body().map(body -> {
       String backend = resp.getHeader("x-backend");
       return backend != null ? backend : Integer.toString(resp.statusCode());
-    })));
+    }))));
   }
 
   @Test
