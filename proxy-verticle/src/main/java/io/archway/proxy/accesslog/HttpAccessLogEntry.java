@@ -3,9 +3,6 @@ package io.archway.proxy.accesslog;
 import io.archway.proxy.tls.TlsSession;
 import io.vertx.core.json.JsonObject;
 import java.net.SocketAddress;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 
 /**
  * What the access log says of one finished HTTP request (or WebSocket): the contract's connection
@@ -43,24 +40,11 @@ public record HttpAccessLogEntry(
     int status,
     long upstreamNanos) implements AccessLogLine {
 
-  private static final DateTimeFormatter TIME =
-      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
-
+  /** The connection line's fields (one place for their names and format), then the request's. */
   @Override
   public JsonObject toJson() {
-    JsonObject json = new JsonObject()
-        .put("time", TIME.format(Instant.ofEpochMilli(acceptMillis)))
-        .put("node", node)
-        .put("listener", listener)
-        .put("client", AccessLogEntry.address(client))
-        .put("target", target)
-        .put("pool", pool)
-        .put("bytesIn", bytesIn)
-        .put("bytesOut", bytesOut)
-        .put("connectMs", connectNanos < 0 ? null : AccessLogEntry.millis(connectNanos))
-        .put("durationMs", AccessLogEntry.millis(durationNanos));
-    if (tls != null) json.put("tls", tls.toJson());
-    return json.put("termination", termination)
+    return new AccessLogEntry(acceptMillis, node, listener, client, target, pool, bytesIn, bytesOut, connectNanos,
+        durationNanos, tls, termination).toJson()
         .put("protocol", protocol)
         .put("method", method)
         .put("host", host)
