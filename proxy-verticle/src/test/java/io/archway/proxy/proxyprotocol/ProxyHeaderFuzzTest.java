@@ -4,12 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.archway.proxy.testing.LeakCheck;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.archway.proxy.testing.ReadBehind;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.concurrent.Future;
 import java.util.Arrays;
@@ -27,18 +22,11 @@ class ProxyHeaderFuzzTest {
   @FuzzTest(maxDuration = "30s")
   void anyBytesAreAcceptedRefusedOrAwaited(byte[] input) {
     EmbeddedChannel channel = new EmbeddedChannel();
-    After after = new After();
+    ReadBehind after = new ReadBehind();
     channel.pipeline().addLast(after);
     Future<ProxyHeaderReader.Header> read = ProxyHeaderReader.install(channel, 10_000);
     try {
-      int third = input.length / 3;
-      int[] cuts = {0, third, 2 * third, input.length};
-      for (int i = 0; i < 3 && channel.isActive(); i++) {
-        ByteBuf segment = ByteBufAllocator.DEFAULT.directBuffer(Math.max(1, cuts[i + 1] - cuts[i]));
-        segment.writeBytes(input, cuts[i], cuts[i + 1] - cuts[i]);
-        channel.writeInbound(segment);
-      }
-      channel.runPendingTasks();
+      ReadBehind.writeInThirds(channel, input);
 
       if (read.isSuccess()) {
         ProxyHeaderReader.Header header = read.getNow();
@@ -47,6 +35,7 @@ class ProxyHeaderFuzzTest {
           assertThat(header.client().getAddress()).as("a parsed client address").isNotNull();
         }
         assertThat(channel.pipeline().get(ProxyHeaderReader.class)).isNull();
+        assertThat(after.unexpected()).as("a decoded message got past the reader").isNull();
         byte[] rest = after.bytes();
         assertThat(rest.length).isLessThanOrEqualTo(input.length);
         assertThat(Arrays.copyOfRange(input, input.length - rest.length, input.length))
@@ -61,35 +50,6 @@ class ProxyHeaderFuzzTest {
     } finally {
       after.release();
       channel.finishAndReleaseAll();
-    }
-  }
-
-  /** Stands for TLS or the relay behind the reader. */
-  private static final class After extends ChannelInboundHandlerAdapter {
-    private final ByteBuf received = Unpooled.buffer();
-
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-      if (msg instanceof ByteBuf buf) {
-        received.writeBytes(buf);
-        buf.release();
-      } else {
-        io.netty.util.ReferenceCountUtil.release(msg);
-        throw new AssertionError("a decoded message got past the reader: " + msg);
-      }
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-      // The reader fails the promise and closes; nothing more to do here.
-    }
-
-    byte[] bytes() {
-      return ByteBufUtil.getBytes(received);
-    }
-
-    void release() {
-      received.release();
     }
   }
 }

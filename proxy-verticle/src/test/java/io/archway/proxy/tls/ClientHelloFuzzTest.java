@@ -4,15 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.archway.proxy.testing.LeakCheck;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.archway.proxy.testing.ReadBehind;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.concurrent.Future;
-import java.util.Arrays;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
@@ -28,18 +22,11 @@ class ClientHelloFuzzTest {
   @FuzzTest(maxDuration = "30s")
   void anyBytesAreRoutedRefusedOrAwaited(byte[] input) {
     EmbeddedChannel channel = new EmbeddedChannel();
-    Relayed relayed = new Relayed();
+    ReadBehind relayed = new ReadBehind();
     channel.pipeline().addLast(relayed);
     Future<TlsSession> settled = ClientHelloRouter.install(channel, 10_000);
     try {
-      int third = input.length / 3;
-      int[] cuts = {0, third, 2 * third, input.length};
-      for (int i = 0; i < 3 && channel.isActive(); i++) {
-        ByteBuf segment = ByteBufAllocator.DEFAULT.directBuffer(Math.max(1, cuts[i + 1] - cuts[i]));
-        segment.writeBytes(input, cuts[i], cuts[i + 1] - cuts[i]);
-        channel.writeInbound(segment);
-      }
-      channel.runPendingTasks();
+      ReadBehind.writeInThirds(channel, input);
 
       if (settled.isSuccess()) {
         assertThat(channel.pipeline().get(ClientHelloRouter.class)).isNull();
@@ -55,31 +42,6 @@ class ClientHelloFuzzTest {
     } finally {
       relayed.release();
       channel.finishAndReleaseAll();
-    }
-  }
-
-  /** Stands for the relay: keeps what the router passes on, and takes the errors a refusal reports. */
-  private static final class Relayed extends ChannelInboundHandlerAdapter {
-    private final ByteBuf received = Unpooled.buffer();
-
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-      ByteBuf buf = (ByteBuf) msg;
-      received.writeBytes(buf);
-      buf.release();
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-      // Expected for anything but a ClientHello: the watch has failed the promise and closed the channel.
-    }
-
-    byte[] bytes() {
-      return Arrays.copyOf(ByteBufUtil.getBytes(received), received.readableBytes());
-    }
-
-    void release() {
-      received.release();
     }
   }
 }
