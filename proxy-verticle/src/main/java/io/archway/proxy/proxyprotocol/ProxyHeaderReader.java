@@ -3,6 +3,7 @@ package io.archway.proxy.proxyprotocol;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.haproxy.HAProxyCommand;
 import io.netty.handler.codec.haproxy.HAProxyMessage;
 import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
@@ -82,9 +83,23 @@ public final class ProxyHeaderReader extends ChannelInboundHandlerAdapter {
   }
 
   @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    // The relay allows half-closure: a client's FIN before its header arrives as this event, not a close.
+    if (evt instanceof ChannelInputShutdownEvent) {
+      fail(ctx, closedEarly());
+      return;
+    }
+    ctx.fireUserEventTriggered(evt);
+  }
+
+  @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    fail(ctx, new HAProxyProtocolException("the client closed the connection before its PROXY header"));
+    fail(ctx, closedEarly());
     ctx.fireChannelInactive();
+  }
+
+  private static HAProxyProtocolException closedEarly() {
+    return new HAProxyProtocolException("the client closed the connection before its PROXY header");
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.archway.proxy.tls;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.ssl.SniCompletionEvent;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
@@ -53,6 +54,13 @@ final class HandshakeWatch extends ChannelInboundHandlerAdapter {
 
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof ChannelInputShutdownEvent) {
+      // The relay allows half-closure, so a client's FIN arrives as this event, not as a close: a
+      // client that stops sending cannot finish its handshake (nor its ClientHello), and without this
+      // it would be held until the deadline (seen in the soak: clients that exit right after connecting).
+      fail(ctx, abandoned());
+      return;
+    }
     if (evt instanceof SniCompletionEvent sni) {
       // An empty server_name (found by fuzzing) is no name: it routes, and logs, as a ClientHello without SNI.
       this.sni = sni.hostname() == null || sni.hostname().isEmpty() ? null : sni.hostname();
@@ -89,10 +97,14 @@ final class HandshakeWatch extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    fail(ctx, new Abandoned(passthrough
-        ? "the client closed the connection before its ClientHello"
-        : "the client closed the connection during the handshake"));
+    fail(ctx, abandoned());
     ctx.fireChannelInactive();
+  }
+
+  private Abandoned abandoned() {
+    return new Abandoned(passthrough
+        ? "the client closed the connection before its ClientHello"
+        : "the client closed the connection during the handshake");
   }
 
   @Override

@@ -170,6 +170,22 @@ class ProxyProtocolTest {
   }
 
   @Test
+  void aClientThatHalfClosesBeforeItsHeaderIsClosedAtOnceNotAtTheDeadline() throws Exception {
+    // The relay allows half-closure, so the FIN is an event, not a close: it must still end the wait.
+    gateway.apply(config(listener("l", port, "p").put("acceptProxyProtocol", true), pool("p", backend.address())));
+    long start = System.nanoTime();
+    try (Socket client = client(null, "127.0.0.1")) {
+      client.getOutputStream().write("PROXY TCP4 203.0".getBytes(StandardCharsets.US_ASCII));
+      client.shutdownOutput();
+      assertThat(Streams.closedByPeer(client)).isTrue();
+    }
+    assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).isLessThan(java.time.Duration.ofSeconds(5));
+    Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() ->
+        gateway.counter(MetricNames.LISTENER_REJECTED, "listener", "l", "reason", "proxy_protocol") == 1);
+    assertThat(backend.connections()).isZero();
+  }
+
+  @Test
   void aHeaderOnAListenerThatDoesNotAcceptOneIsJustData() throws Exception {
     gateway.apply(config(listener("l", port, "p"), pool("p", backend.address())));
     String data = "PROXY TCP4 203.0.113.7 198.51.100.1 40000 6380\r\nhello";

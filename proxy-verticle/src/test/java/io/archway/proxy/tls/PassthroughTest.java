@@ -159,6 +159,24 @@ class PassthroughTest {
     }
   }
 
+  @Test
+  void aClientThatHalfClosesBeforeItsClientHelloIsClosedAtOnce() throws Exception {
+    try (TcpBackend fallback = TcpBackend.echo()) {
+      gateway.healthy("fallback", fallback.address());
+      apply(new JsonArray(), "1m", pool("fallback", fallback.address()));
+      long start = System.nanoTime();
+      try (Socket client = Streams.connect(port)) {
+        Streams.write(client.getOutputStream(), "\u0016\u0003\u0001");
+        client.shutdownOutput();
+        assertThat(Streams.closedByPeer(client)).isTrue();
+      }
+      // The ClientHello deadline is 10 s here: the FIN, not the deadline, ended it.
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+      assertThat(gateway.awaitAccessLine("tls_failed").getString("target")).isNull();
+      assertThat(fallback.connections()).isZero();
+    }
+  }
+
   private String greeting(SSLContext trusting, String sni) throws Exception {
     SSLContext ctx = TlsClients.context(pki.ca(), null);
     try (SSLSocket s = TlsClients.connect(ctx, port, sni)) {

@@ -182,6 +182,23 @@ class TlsTerminationTest {
 
   @ParameterizedTest(name = "engine {0}")
   @MethodSource("engines")
+  void aClientThatHalfClosesMidHandshakeIsClosedAtOnceNotAtTheDeadline(String engine) throws Exception {
+    // The default 10 s deadline; the relay allows half-closure, so the client's FIN arrives as an event.
+    start(engine, tls("web"));
+    long start = System.nanoTime();
+    try (Socket client = Streams.connect(port)) {
+      client.shutdownOutput();
+      assertThat(Streams.closedByPeer(client)).isTrue();
+    }
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+    Awaitility.await().atMost(Duration.ofSeconds(5)).until(() ->
+        gateway.counter(MetricNames.TLS_HANDSHAKE_FAILURES, "listener", "s", "reason", "client_closed") == 1);
+    assertThat(gateway.awaitAccessLine("tls_failed").getString("target")).isNull();
+    assertThat(backend.connections()).isZero();
+  }
+
+  @ParameterizedTest(name = "engine {0}")
+  @MethodSource("engines")
   void requiredClientCertificatesAreCheckedAndTheSubjectLogged(String engine) throws Exception {
     start(engine, tls("web").put("clientAuth", "required").put("clientCa", "clients"));
     Issued client = pki.issue("client-1");
