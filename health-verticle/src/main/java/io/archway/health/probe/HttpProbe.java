@@ -61,25 +61,29 @@ public final class HttpProbe implements Check {
     // judge() sets the body handlers, so it must run as the response arrives: chained on send() itself,
     // not on a future composed around it (whose listeners may run a tick later, after a short body ended).
     Future<Void> answered = client.request(options).compose(request -> {
+      // The probe resets its request once the verdict is in: with no handler, Vert.x logs that as an error.
+      request.exceptionHandler(err -> { });
       sent.tryComplete(request);
       return request.send().compose(this::judge);
     });
     // The deadline covers connect, TLS, status and body; whatever is still open then is reset.
     return answered.timeout(millis, TimeUnit.MILLISECONDS).recover(e -> {
-      sent.future().onSuccess(request -> request.reset());
+      sent.future().onSuccess(HttpClientRequest::reset);
       return Future.failedFuture(e instanceof TimeoutException
           ? new TimeoutException("no HTTP answer within " + millis + "ms") : e);
     });
   }
 
   private Future<Void> judge(HttpClientResponse response) {
+    // Set while the response is new (setting it once the body has ended throws): see abandon().
+    response.exceptionHandler(err -> { });
     int status = response.statusCode();
     if (!config.expects(status)) {
-      response.request().reset();
+      abandon(response);
       return Future.failedFuture("HTTP status " + status + " (expected " + expected() + ")");
     }
     if (config.expectBody().isEmpty()) {
-      response.request().reset();
+      abandon(response);
       return Future.succeededFuture();
     }
     String wanted = config.expectBody().get();
@@ -90,18 +94,27 @@ public final class HttpProbe implements Check {
       body.appendBuffer(chunk.length() > room ? chunk.getBuffer(0, room) : chunk);
       if (contains(body, wanted)) {
         found.tryComplete();
-        response.request().reset();
+        abandon(response);
       } else if (body.length() >= ProbeHttpConfig.BODY_LIMIT) {
         found.tryFail("the first " + ProbeHttpConfig.BODY_LIMIT + " bytes of the body do not contain '" + wanted + "'");
-        response.request().reset();
+        abandon(response);
       }
     });
     response.endHandler(v -> {
       if (contains(body, wanted)) found.tryComplete();
       else found.tryFail("the body (" + body.length() + " bytes) does not contain '" + wanted + "'");
     });
-    response.exceptionHandler(found::tryFail);
+    response.exceptionHandler(err -> found.tryFail(err));
     return found.future();
+  }
+
+  /**
+   * Stops reading a response whose verdict is in (the rest of the body is not wanted; the connection is
+   * the probe's own). The reset is the probe's doing: the request and the response have handlers for
+   * it, without which Vert.x would log it as an error.
+   */
+  private static void abandon(HttpClientResponse response) {
+    response.request().reset();
   }
 
   private String expected() {

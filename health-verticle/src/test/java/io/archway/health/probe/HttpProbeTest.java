@@ -46,8 +46,24 @@ class HttpProbeTest {
   private NetClient client;
   private final List<String> seen = new CopyOnWriteArrayList<>();
 
+  /** Vert.x logs an exception no handler took at SEVERE: a probe's own reset must not be one. */
+  private final List<String> severe = new CopyOnWriteArrayList<>();
+  private final java.util.logging.Handler capture = new java.util.logging.Handler() {
+    @Override
+    public void publish(java.util.logging.LogRecord record) {
+      if (record.getLevel() == java.util.logging.Level.SEVERE) severe.add(record.getLoggerName() + ": " + record.getMessage());
+    }
+
+    @Override
+    public void flush() {}
+
+    @Override
+    public void close() {}
+  };
+
   @BeforeEach
   void start() {
+    java.util.logging.Logger.getLogger("").addHandler(capture);
     vertx = Vertx.vertx();
     client = vertx.createNetClient();
   }
@@ -55,6 +71,8 @@ class HttpProbeTest {
   @AfterEach
   void stop() {
     vertx.close().await();
+    java.util.logging.Logger.getLogger("").removeHandler(capture);
+    assertThat(severe).as("SEVERE lines logged during the test").isEmpty();
   }
 
   private HostPort serve(Handler<HttpServerRequest> handler) {

@@ -101,6 +101,7 @@ public final class Connector {
             return;
           }
           target.connectFailed();
+          ConnectLog.failed(pool.name(), target.key(), ar.cause());
           next();
           return;
         }

@@ -2,6 +2,7 @@ package io.archway.proxy.http;
 
 import io.archway.core.config.PoolProtocol;
 import io.archway.proxy.accesslog.HttpAccessLogEntry;
+import io.archway.proxy.connect.ConnectLog;
 import io.archway.proxy.pool.Target;
 import io.archway.proxy.route.Route;
 import io.vertx.core.AsyncResult;
@@ -96,14 +97,19 @@ final class Exchange {
     pool.client().request(options).onComplete(ar -> {
       if (ar.failed()) {
         t.connectFailed();
+        ConnectLog.failed(pool.name(), t.key(), ar.cause());
         if (!finished) next();
         return;
       }
+      HttpClientRequest out = ar.result();
+      // Its failures reach this exchange through the response future and the pipe; the resets are ours
+      // (the client left, the timeout passed) and no error to report.
+      out.exceptionHandler(err -> { });
       if (finished) {
-        ar.result().reset();
+        out.reset();
         return;
       }
-      send(ar.result());
+      send(out);
     });
   }
 
@@ -146,7 +152,10 @@ final class Exchange {
 
   private void responded(AsyncResult<HttpClientResponse> ar) {
     if (finished) {
-      if (ar.succeeded()) ar.result().request().reset();
+      if (ar.succeeded()) {
+        ar.result().exceptionHandler(err -> { });
+        ar.result().request().reset();
+      }
       return;
     }
     if (ar.failed()) {
@@ -232,9 +241,16 @@ final class Exchange {
   private void clientGone() {
     if (finished) return;
     cancelTimer();
+    if (request.response().ended()) {
+      // The whole response was written and the connection then closed (a client's "Connection: close",
+      // or one that hung up at once): the close handler can run before the pipe says it is done.
+      finish("complete", request.response().getStatusCode());
+      return;
+    }
     if (backend != null) backend.reset();
     finish("client_close", answered ? request.response().getStatusCode() : 0);
   }
+
 
   /** Whether the client's stream or connection is gone (then a failed pipe is the client's doing). */
   private boolean clientLeft() {

@@ -2,6 +2,7 @@ package io.archway.proxy.http;
 
 import io.archway.core.config.PoolProtocol;
 import io.archway.proxy.accesslog.HttpAccessLogEntry;
+import io.archway.proxy.connect.ConnectLog;
 import io.archway.proxy.pool.Target;
 import io.archway.proxy.route.Route;
 import io.archway.proxy.websocket.FrameRelay;
@@ -86,6 +87,7 @@ final class WebSocketUpgrade {
     pool.webSockets().connect(options).onComplete(ar -> {
       if (ar.failed()) {
         t.connectFailed();
+        ConnectLog.failed(pool.name(), t.key(), ar.cause());
         start();
         return;
       }

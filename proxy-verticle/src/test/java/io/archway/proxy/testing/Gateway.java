@@ -35,6 +35,7 @@ public final class Gateway implements AutoCloseable {
   public static final String NODE = "test-node";
 
   private final Vertx vertx;
+  private final ErrorLog errors = ErrorLog.install();
   private final NodeContext node = NodeContext.create(NODE);
   private final List<ProxyVerticle> proxies = new CopyOnWriteArrayList<>();
   private final List<JsonObject> accessLines = new CopyOnWriteArrayList<>();
@@ -155,5 +156,6 @@ public final class Gateway implements AutoCloseable {
     } finally {
       accessLog.close();
     }
+    assertThat(errors.uninstall()).as("errors Vert.x or Netty logged while the gateway ran").isEmpty();
   }
 }
