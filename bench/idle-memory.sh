@@ -5,6 +5,7 @@
 #   N=2000 bench/idle-memory.sh       # fewer
 #   ARCHWAY_JAVA_OPTS="-XX:+UseSerialGC" bench/idle-memory.sh   # try JVM settings (bin/archway honours them)
 #   PROXIES=archway HISTO=1 bench/idle-memory.sh   # one column; the top of Archway's heap histogram while loaded
+#   MODE=http N=10000 bench/idle-memory.sh        # idle HTTP/1.1 keep-alive client connections instead
 #
 # For each proxy: start it in front of one echo backend (bench/idle_conns.py), open N connections
 # through it and check one echoed line on each, close them (warm-up: pools, JIT, heap growth), then
@@ -12,10 +13,15 @@
 # measure once more while they sit idle; the RSS at start ("fresh") is shown too, since a proxy that keeps
 # what the warm-up took (HAProxy's pools) shows almost nothing over its warmed baseline. Archway's live heap is read after a full GC (jcmd) at both
 # points too. Prints the per-connection difference. Each relayed connection is two sockets in the
-# proxy, so N is capped at (hard file limit - 400) / 2. A benchmark, not a test: CI does not run it.
+# proxy, so N is capped at (hard file limit - 400) / 2. MODE=http holds HTTP/1.1 keep-alive client
+# connections instead (each did one GET through the proxy's HTTP mode to a Python keep-alive backend),
+# which cost one socket each in the proxy: N up to the hard limit - 400. A benchmark, not a test: CI
+# does not run it.
 set -euo pipefail
 
 N=${N:-9000}
+MODE=${MODE:-tcp}
+[[ $MODE == tcp || $MODE == http ]] || { echo "MODE is tcp or http" >&2; exit 2; }
 PROXIES=${PROXIES:-haproxy nginx archway}
 HOLD=${HOLD:-120}            # the client gives up holding after this many seconds in any case
 BACKEND_PORT=${BACKEND_PORT:-16600}
@@ -29,8 +35,9 @@ log() { printf '%s %s\n' "$(date +%T)" "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
 hard=$(ulimit -Hn)
-max=$(( (hard - 400) / 2 ))
-if ((N > max)); then log "N=$N needs $((2 * N + 400)) file descriptors in the proxy, the hard limit is $hard: N=$max"; N=$max; fi
+sockets=$([[ $MODE == http ]] && echo 1 || echo 2)   # in the proxy, per client connection
+max=$(( (hard - 400) / sockets ))
+if ((N > max)); then log "N=$N needs $((sockets * N + 400)) file descriptors in the proxy, the hard limit is $hard: N=$max"; N=$max; fi
 ulimit -n "$hard"
 
 WORK=$(mktemp -d /tmp/archway-idle.XXXXXX)
@@ -65,7 +72,7 @@ heap_kb() {
 # hold PORT: opens N connections through PORT, leaves them open (client on fd 3 of this shell), returns once held.
 hold() {
   rm -f "$WORK/clients.out"   # the last run's "held" line must not count for this one
-  exec 3> >(exec python3 "$BENCH_DIR/idle_conns.py" clients "$1" "$N" "$HOLD" >"$WORK/clients.out" 2>"$WORK/clients.err")
+  exec 3> >(exec python3 "$BENCH_DIR/idle_conns.py" "$([[ $MODE == http ]] && echo http || echo clients)" "$1" "$N" "$HOLD" >"$WORK/clients.out" 2>"$WORK/clients.err")
   local deadline=$((SECONDS + 120))
   until grep -q '^held' "$WORK/clients.out" 2>/dev/null; do
     ((SECONDS < deadline)) || die "the clients did not finish opening: $(tail -2 "$WORK/clients.err")"
@@ -96,7 +103,7 @@ measure() {  # measure NAME: prints one table line
     "$(per "$fresh" "$loaded")" "$(per "$base" "$loaded")" "$heap"
 }
 
-start_bg backend python3 "$BENCH_DIR/idle_conns.py" backend "$BACKEND_PORT"
+start_bg backend python3 "$BENCH_DIR/idle_conns.py" "$([[ $MODE == http ]] && echo http-backend || echo backend)" "$BACKEND_PORT"
 wait_port "$BACKEND_PORT" 10 || die "backend did not start"
 
 cat >"$WORK/haproxy.cfg" <<EOF
@@ -104,10 +111,12 @@ global
     nbthread 2
     maxconn $((N + 100))
 defaults
-    mode tcp
+    mode $MODE
     timeout connect 5s
     timeout client 1h
     timeout server 1h
+    timeout http-keep-alive 1h
+    http-reuse always
 frontend idle
     bind 127.0.0.1:${PORT[haproxy]}
     maxconn $((N + 100))
@@ -127,18 +136,43 @@ stream {
     server { listen 127.0.0.1:${PORT[nginx]}; proxy_pass 127.0.0.1:$BACKEND_PORT; proxy_timeout 1h; }
 }
 EOF
+if [[ $MODE == http ]]; then
+  cat >"$WORK/nginx.conf" <<EOF
+daemon off;
+worker_processes 2;
+worker_rlimit_nofile $hard;
+pid $WORK/nginx/nginx.pid;
+events { worker_connections $((N + 200)); }
+http {
+    access_log off;
+    client_body_temp_path $WORK/nginx/client_body;
+    proxy_temp_path $WORK/nginx/proxy;
+    fastcgi_temp_path $WORK/nginx/fastcgi;
+    uwsgi_temp_path $WORK/nginx/uwsgi;
+    scgi_temp_path $WORK/nginx/scgi;
+    keepalive_timeout 1h;
+    upstream idle { server 127.0.0.1:$BACKEND_PORT; keepalive 16; }
+    server {
+        listen 127.0.0.1:${PORT[nginx]};
+        location / { proxy_pass http://idle; proxy_http_version 1.1; proxy_set_header Connection ""; }
+    }
+}
+EOF
+fi
 cat >"$WORK/archway.yaml" <<EOF
 accessLog: {enabled: false}
 listeners:
-  - {name: idle, protocol: tcp, host: 127.0.0.1, port: ${PORT[archway]}, pool: idle, idleTimeout: 1h}
+  - {name: idle, protocol: $MODE, host: 127.0.0.1, port: ${PORT[archway]}, pool: idle, idleTimeout: 1h}
 pools:
   - name: idle
-    idleTimeout: 1h
+    protocol: $MODE
     drainTimeout: 1s
     targets: [{address: "127.0.0.1:$BACKEND_PORT"}]
-    probe: {type: tcp, interval: 1s, timeout: 500ms, healthyThreshold: 1}
+    probe: {type: $MODE, interval: 1s, timeout: 500ms, healthyThreshold: 1}
 EOF
+[[ $MODE == http ]] || sed -i 's/^    protocol: tcp$/    idleTimeout: 1h/' "$WORK/archway.yaml"   # TCP pools have an idle timeout
 
+echo "mode $MODE:"
 echo "| proxy | RSS fresh (MiB) | RSS after warm-up (MiB) | RSS with $N connections (MiB) | per connection over fresh (KB) | per connection over warm (KB) | live heap per connection (KB) |"
 echo "|---|---:|---:|---:|---:|---:|---:|"
 if [[ " $PROXIES " == *" haproxy "* ]]; then
