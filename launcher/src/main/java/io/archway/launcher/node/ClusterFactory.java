@@ -7,6 +7,7 @@ import io.archway.core.config.ClusterJoin;
 import io.archway.core.config.HostPort;
 import io.archway.core.config.NodeConfig;
 import io.archway.core.metrics.GatewayMetrics;
+import io.archway.proxy.transport.GatewayTransport;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -53,6 +54,8 @@ final class ClusterFactory {
     options.getEventBusOptions().setHost(host).setPort(0);
     return Vertx.builder()
         .with(options)
+        // Vert.x's own transport (epoll when available), plus the h2c listeners' smuggling guard.
+        .withTransport(GatewayTransport.of(options))
         .withClusterManager(manager)
         .withMetrics(new MicrometerMetricsFactory(metrics.registry()))
         .buildClustered();

@@ -19,10 +19,12 @@ import java.util.Map;
  * {@code chunked}, several or malformed lengths) is answered 400 and its connection closed; nothing of
  * it reaches a target. Netty's decoder refuses some of these itself, but quietly drops the
  * {@code Content-Length} of a request that also says {@code chunked}: {@link #install} swaps in a
- * decoder that refuses it instead. On an {@code http} listener with h2c on, the swap is not possible
- * (Vert.x decodes the first request before handing the connection over); such a request is then
- * forwarded chunked without its Content-Length. Since the gateway frames every forwarded request
- * anew, the target still reads the body exactly as the gateway did: nothing can be smuggled.
+ * decoder that refuses it instead. On an {@code http} listener with h2c on, Vert.x decodes the first
+ * request of a connection before the connection handler runs, so there {@link FirstBytes} (put at the
+ * head of every such connection by {@link io.archway.proxy.transport.GatewayTransport}) makes the swap
+ * as soon as Vert.x has told HTTP/1 from the HTTP/2 preface, before a request can be decoded; the
+ * connection handler then finds the strict decoder in place. Every forwarded request is framed anew
+ * by the gateway, so the target reads a body exactly as the gateway did.
  */
 final class Framing {
 
@@ -31,11 +33,18 @@ final class Framing {
   /**
    * Replaces the HTTP/1.x request decoder of a just-accepted connection (before its first request is
    * decoded) with one that fails a request carrying both lengths; Vert.x answers such a request 400
-   * and closes the connection. HTTP/2 connections have no such decoder and are left alone.
+   * and closes the connection. HTTP/2 connections have no such decoder and are left alone, and so is a
+   * decoder that is already the strict one (h2c connections get it from {@link FirstBytes}).
    */
   static void install(HttpConnection connection, HttpServerOptions options) {
-    if (!(connection instanceof Http1xServerConnection base)) return;
-    ChannelPipeline pipeline = base.channel().pipeline();
+    if (connection instanceof Http1xServerConnection base) install(base.channel().pipeline(), options);
+  }
+
+  /**
+   * Puts the strict decoder in place of a pipeline's HTTP/1.x request decoder, under the same name;
+   * Netty hands it the bytes the old one held. Nothing to do without one, or when it is strict already.
+   */
+  static void install(ChannelPipeline pipeline, HttpServerOptions options) {
     for (Map.Entry<String, ChannelHandler> e : pipeline) {
       if (e.getValue() instanceof HttpRequestDecoder && !(e.getValue() instanceof StrictDecoder)) {
         pipeline.replace(e.getValue(), e.getKey(), new StrictDecoder(options));

@@ -16,6 +16,7 @@ import io.archway.proxy.route.Redirect;
 import io.archway.proxy.route.Route;
 import io.archway.proxy.route.RouteTable;
 import io.archway.proxy.tls.HandshakeLog;
+import io.archway.proxy.transport.GatewayTransport;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -161,10 +162,17 @@ public final class HttpListener implements RunningListener {
       ssl.getEnabledCipherSuites().forEach(options::addEnabledCipherSuite);
     }
     options.setMaxWebSocketFrameSize(MAX_WEBSOCKET_FRAME);
+    if (options.isHttp2ClearTextEnabled() && !GatewayTransport.guards(vertx)) {
+      // Without it the first request of every h2c connection would miss the smuggling guard.
+      return Future.failedFuture(new IllegalStateException("listener '" + config.name() + "': http2 on an http "
+          + "listener needs a Vert.x built with GatewayTransport (Vertx.builder().withTransport(..)), which "
+          + "guards the first request of each h2c connection against request smuggling; this one was not"));
+    }
     HttpServer attempt = vertx.createHttpServer(options);
     attempt.connectionHandler(connection -> {
-      // With h2c on, Vert.x hands over the connection after decoding its first request: too late to swap.
-      if (!options.isHttp2ClearTextEnabled()) Framing.install(connection, options);
+      // On h2c connections FirstBytes swapped the decoder already: Vert.x calls this only once the first
+      // request is decoded, too late for a swap, and install leaves a strict decoder alone.
+      Framing.install(connection, options);
       ListenerMeters meters = site.meters();
       meters.accepted();
       connection.closeHandler(v -> meters.finished(Termination.CLIENT_CLOSE));

@@ -8,6 +8,7 @@ import io.archway.core.health.TargetHealth;
 import io.archway.core.node.NodeContext;
 import io.archway.proxy.ProxyVerticle;
 import io.archway.proxy.accesslog.AccessLog;
+import io.archway.proxy.transport.GatewayTransport;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -27,8 +28,9 @@ import java.util.function.Predicate;
 import org.awaitility.Awaitility;
 
 /**
- * A gateway node's proxy for tests: its own Vert.x (NIO or native epoll), proxy verticles deployed the
- * way the launcher does (a supplier that keeps each instance), and an access log captured in memory.
+ * A gateway node's proxy for tests: its own Vert.x (NIO or native epoll, built with {@link GatewayTransport}
+ * as the launcher builds it), proxy verticles deployed the way the launcher does (a supplier that keeps
+ * each instance), and an access log captured in memory.
  */
 public final class Gateway implements AutoCloseable {
 
@@ -47,7 +49,14 @@ public final class Gateway implements AutoCloseable {
   }
 
   private Gateway(VertxOptions options) {
-    this.vertx = Vertx.vertx(options.setEventLoopPoolSize(2));
+    this(options, true);
+  }
+
+  private Gateway(VertxOptions options, boolean gatewayTransport) {
+    // Built as the launcher builds a node's Vert.x: with the transport that guards h2c connections.
+    options.setEventLoopPoolSize(2);
+    this.vertx = gatewayTransport ? Vertx.builder().with(options).withTransport(GatewayTransport.of(options)).build()
+        : Vertx.vertx(options);
   }
 
   /** Two instances on NIO, looking names up as {@code resolver} says (a test DNS server, say). */
@@ -58,6 +67,11 @@ public final class Gateway implements AutoCloseable {
   /** One proxy instance per event loop (two), on NIO. */
   public static Gateway start() throws Exception {
     return start(2, false);
+  }
+
+  /** Two instances on a plain Vert.x, built without {@link GatewayTransport} (h2c listeners must refuse it). */
+  public static Gateway startWithoutGatewayTransport() throws Exception {
+    return deploy(new Gateway(new VertxOptions(), false), 2);
   }
 
   public static Gateway start(int instances, boolean nativeTransport) throws Exception {
