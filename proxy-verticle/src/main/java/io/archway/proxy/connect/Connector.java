@@ -122,6 +122,8 @@ public final class Connector {
           return;
         }
         // The handshake counts as part of the connect: its time, its timeout, and a retry when it fails.
+        // A failure is the handshake future's to report (HandshakeLog): not Vert.x's, as an unhandled error.
+        socket.exceptionHandler(err -> { });
         long left = Math.max(1, pool.config().connectTimeout().toMillis() - (System.nanoTime() - start) / 1_000_000);
         tls.handshake(channel, target.address().host(), target.address().port(), left).addListener(done -> {
           if (done.isSuccess()) {
