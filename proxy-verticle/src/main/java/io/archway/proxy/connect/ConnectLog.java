@@ -18,6 +18,11 @@ public final class ConnectLog {
     LOG.log(() -> "pool '" + pool + "' target " + target + ": connect failed: " + describe(cause));
   }
 
+  /** An HTTP request that failed on a connection to the target before its response began. */
+  public static void requestFailed(String pool, String target, Throwable cause) {
+    LOG.log(() -> "pool '" + pool + "' target " + target + ": request failed before a response: " + describe(cause));
+  }
+
   private static String describe(Throwable cause) {
     String message = cause.getMessage();
     return message == null || message.isBlank() ? cause.getClass().getSimpleName()

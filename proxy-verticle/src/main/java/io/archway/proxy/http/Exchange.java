@@ -51,6 +51,13 @@ final class Exchange {
   private boolean finished;
   /** True for a request without body: nothing of it was streamed, so it may be sent again. */
   private boolean resendable;
+  /**
+   * The target's response has arrived in full. Its connection then goes back to the pool and may carry
+   * another client's request at once, so this exchange has nothing left to reset there.
+   */
+  private boolean backendEnded;
+  /** What to log if no target is left to try: the last attempt's failure. */
+  private String lastFailure = "connect_failed";
 
   Exchange(HttpSite site, HttpServerRequest request, Route route, HttpPool pool) {
     this.site = site;
@@ -77,7 +84,7 @@ final class Exchange {
     if (index < 0 && triedCount < tried.length) index = pool.pick(tried, triedCount);
     if (index < 0) {
       boolean none = triedCount == 0;
-      fail(none ? 503 : 502, none ? "no_target" : "connect_failed");
+      fail(none ? 503 : 502, none ? "no_target" : lastFailure);
       return;
     }
     tried[triedCount++] = index;
@@ -97,6 +104,7 @@ final class Exchange {
     pool.client().request(options).onComplete(ar -> {
       if (ar.failed()) {
         t.connectFailed();
+        lastFailure = "connect_failed";
         ConnectLog.failed(pool.name(), t.key(), ar.cause());
         if (!finished) next();
         return;
@@ -138,8 +146,8 @@ final class Exchange {
       cancelTimer();
       request.pipe().endOnFailure(false).to(out).onComplete(done -> {
         if (done.failed()) {
-          out.reset();
           clientGone();
+          out.reset();
         } else if (!answered && !finished) {
           armTimer();
         }
@@ -159,10 +167,12 @@ final class Exchange {
       return;
     }
     if (ar.failed()) {
+      ConnectLog.requestFailed(pool.name(), target.key(), ar.cause());
       // A pooled connection the target closed as the request went out: an idempotent request without
       // a body may go to another target, as after a failed connect.
       if (resendable && !answered && IDEMPOTENT.contains(request.method()) && triedCount < tried.length) {
         backend = null;
+        lastFailure = "backend_close";
         next();
       } else {
         fail(502, "backend_close");
@@ -185,6 +195,7 @@ final class Exchange {
     }
     answered = true;
     in.exceptionHandler(err -> { });
+    in.end().onComplete(done -> backendEnded = done.succeeded());
     in.pipe().endOnFailure(false).to(out).onComplete(done -> {
       if (done.succeeded()) {
         finish("complete", status);
@@ -247,8 +258,10 @@ final class Exchange {
       finish("complete", request.response().getStatusCode());
       return;
     }
-    if (backend != null) backend.reset();
+    // Finished first: the reset fails the response future at once, and responded() must then see an
+    // exchange that is over, not a target that failed (the soak logged such clients as 502s).
     finish("client_close", answered ? request.response().getStatusCode() : 0);
+    if (backend != null && !backendEnded) backend.reset();
   }
 
 

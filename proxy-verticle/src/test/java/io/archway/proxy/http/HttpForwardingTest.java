@@ -150,6 +150,21 @@ class HttpForwardingTest {
   }
 
   @Test
+  void aClientThatLeavesBeforeTheAnswerIsLoggedAsTheClientsDoingNotATargetFailure() throws Exception {
+    apply(httpListener("web", port, new JsonArray().add(route("app"))), httpPool("app", app.address()));
+    try (java.net.Socket raw = io.archway.proxy.testing.Streams.connect(port)) {
+      io.archway.proxy.testing.Streams.write(raw.getOutputStream(), "GET /slow?ms=2000 HTTP/1.1\r\nHost: x\r\n\r\n");
+      // Gone once the request is with the target (the access log line is written when the exchange ends).
+      Thread.sleep(300);
+    }
+    JsonObject line = gateway.awaitAccessLine(l -> true);
+    assertThat(line.getString("termination")).isEqualTo("client_close");
+    assertThat(line.getString("target")).isEqualTo(app.address());
+    // Its reset of the target's request is not a target failure: the next client is served.
+    assertThat(get("/other").status()).isEqualTo(200);
+  }
+
+  @Test
   void anUploadLongerThanTheRouteTimeoutIsNotCutShort() throws Exception {
     apply(httpListener("web", port, new JsonArray().add(route("app").put("timeout", "300ms"))),
         httpPool("app", app.address()));
