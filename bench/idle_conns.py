@@ -99,13 +99,18 @@ class Ok(http.server.BaseHTTPRequestHandler):
         pass
 
 
+class Server(http.server.ThreadingHTTPServer):
+    request_queue_size = 4096  # the listen backlog: the default of 5 drops the SYNs of a burst
+    daemon_threads = True
+
+
 def main():
     mode, port = sys.argv[1], int(sys.argv[2])
     if mode == "backend":
         asyncio.run(backend(port))
     elif mode == "http-backend":
         print("listening", port, flush=True)
-        http.server.ThreadingHTTPServer(("127.0.0.1", port), Ok).serve_forever()
+        Server(("127.0.0.1", port), Ok).serve_forever()
     elif mode in ("clients", "http"):
         sys.exit(asyncio.run(clients(port, int(sys.argv[3]), float(sys.argv[4]), http=mode == "http")))
     else:
