@@ -147,7 +147,7 @@ final class Exchange {
       request.pipe().endOnFailure(false).to(out).onComplete(done -> {
         if (done.failed()) {
           clientGone();
-          out.reset();
+          if (!backendEnded) out.reset();
         } else if (!answered && !finished) {
           armTimer();
         }
@@ -263,7 +263,6 @@ final class Exchange {
     finish("client_close", answered ? request.response().getStatusCode() : 0);
     if (backend != null && !backendEnded) backend.reset();
   }
-
 
   /** Whether the client's stream or connection is gone (then a failed pipe is the client's doing). */
   private boolean clientLeft() {
