@@ -19,6 +19,7 @@ import io.archway.proxy.tls.TlsSession;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VertxException;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
@@ -48,6 +49,8 @@ public final class Listener implements RunningListener {
   static final long CLIENT_HELLO_TIMEOUT_MS = 10_000;
 
   private final ListenerServices services;
+  /** This verticle's context: the Connector runs on it, so backend connections share the client's event loop. */
+  private final ContextInternal context;
   private final Drains drains;
   private OpenLines openLines;
   /** Open relays, each with what its access log line needs beyond the relay's own counts. */
@@ -74,6 +77,7 @@ public final class Listener implements RunningListener {
   public Listener(ListenerServices services, ListenerConfig config, Pool pool, boolean logEnabled, ServerTls tls,
       PassthroughRoutes routes) {
     this.services = services;
+    this.context = (ContextInternal) services.vertx().getOrCreateContext();
     this.drains = new Drains(services.registry());
     update(config, pool, logEnabled, tls, routes);
   }
@@ -256,6 +260,13 @@ public final class Listener implements RunningListener {
   }
 
   private void connect(Relay relay, Pool to) {
+    if (ContextInternal.current() != context) {
+      // A TLS handshake, passthrough ClientHello or PROXY header completes in a Netty callback: on this
+      // verticle's event loop, but outside any Vert.x context, where Vert.x would give the connection a
+      // fresh context of its own instead of this verticle's (the Connector's contract).
+      context.emit(null, v -> connect(relay, to));
+      return;
+    }
     services.connector().connect(to, relay.clientAddress(), relay.listenerAddress()).onComplete(ar -> {
       if (ar.succeeded()) {
         relay.connected(ar.result().socket(), ar.result().target().key());
