@@ -17,6 +17,7 @@ import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.HostAndPort;
 import io.vertx.core.net.SocketAddress;
+import java.nio.channels.ClosedChannelException;
 import java.util.Set;
 
 /**
@@ -58,6 +59,10 @@ final class Exchange {
   private boolean backendEnded;
   /** What to log if no target is left to try: the last attempt's failure. */
   private String lastFailure = "connect_failed";
+  /** Whether a connection closed on this side before its target answered was opened again (once). */
+  private boolean reopened;
+  /** The termination of an exchange the gateway answered itself (an error page), while it is sent. */
+  private String gatewayAnswer;
 
   Exchange(HttpSite site, HttpServerRequest request, Route route, HttpPool pool) {
     this.site = site;
@@ -89,7 +94,11 @@ final class Exchange {
     }
     tried[triedCount++] = index;
     targetIndex = index;
-    Target t = pool.target(index);
+    open(pool.target(index));
+  }
+
+  /** Asks the pool's client for a request to {@code t}: a kept-alive connection or a new one. */
+  private void open(Target t) {
     target = t;
     String host = pool.pool().config().tls().flatMap(tls -> tls.sni())
         .filter(s -> pool.pool().config().protocol() == PoolProtocol.HTTPS).orElse(t.address().host());
@@ -103,9 +112,15 @@ final class Exchange {
         .setIdleTimeout(Math.min(site.idleMillis(), pool.pool().config().idleTimeout().toMillis()));
     pool.client().request(options).onComplete(ar -> {
       if (ar.failed()) {
+        ConnectLog.failed(pool.name(), t.key(), ar.cause());
+        if (ar.cause() instanceof ClosedChannelException && !reopened && !finished) {
+          // Closed on this side before the target answered: not the target's failure (see Connector).
+          reopened = true;
+          open(t);
+          return;
+        }
         t.connectFailed();
         lastFailure = "connect_failed";
-        ConnectLog.failed(pool.name(), t.key(), ar.cause());
         if (!finished) next();
         return;
       }
@@ -235,6 +250,9 @@ final class Exchange {
       } else {
         request.resume();
       }
+      // Sending may close the client's stream at once (HTTP/2), before finish() below: clientGone() then
+      // needs this exchange's own termination.
+      gatewayAnswer = termination;
       site.errorPages().send(request.response(), status).onComplete(v -> {
         if (unread) request.connection().close();
       });
@@ -255,7 +273,7 @@ final class Exchange {
     if (request.response().ended()) {
       // The whole response was written and the connection then closed (a client's "Connection: close",
       // or one that hung up at once): the close handler can run before the pipe says it is done.
-      finish("complete", request.response().getStatusCode());
+      finish(gatewayAnswer != null ? gatewayAnswer : "complete", request.response().getStatusCode());
       return;
     }
     // Finished first: the reset fails the response future at once, and responded() must then see an

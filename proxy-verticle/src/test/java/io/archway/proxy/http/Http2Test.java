@@ -150,6 +150,24 @@ class Http2Test {
   }
 
   @Test
+  void anErrorPageOverHttp2IsLoggedWithItsCauseNotAsComplete() throws Exception {
+    // Sending the page ends the client's HTTP/2 stream at once: the log must still say why it was sent.
+    String refusing = "127.0.0.1:" + io.archway.core.testing.Ports.closed();
+    gateway.healthy("app", refusing);
+    gateway.apply(new JsonObject().put("listeners", new JsonArray()
+            .add(httpListener("web", port, new JsonArray().add(route("app"))).put("http2", true)))
+        .put("pools", new JsonArray().add(httpPool("app", refusing))));
+    HttpClient client = clientVertx.createHttpClient(
+        new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false));
+    int status = await(client.request(new RequestOptions().setHost("127.0.0.1").setPort(port).setURI("/"))
+        .compose(req -> req.send().compose(resp -> resp.body().map(b -> resp.statusCode()))));
+    assertThat(status).isEqualTo(502);
+    JsonObject line = gateway.awaitAccessLine(l -> "HTTP/2".equals(l.getString("protocol")));
+    assertThat(line.getString("termination")).isEqualTo("connect_failed");
+    assertThat(line.getInteger("status")).isEqualTo(502);
+  }
+
+  @Test
   void poolVersion2SpeaksH2cToItsTargets() throws Exception {
     app = HttpBackend.start("app");
     apply(httpListener("web", port, new JsonArray().add(route("app"))), httpPool("app", app.address()).put("version", 2));
