@@ -14,6 +14,7 @@ import io.archway.core.config.ProbeConfig;
 import io.archway.core.config.ProbeHttpConfig;
 import io.archway.core.config.ProbeHttpConfig.StatusRange;
 import io.archway.core.config.ProbeType;
+import io.archway.core.testing.ErrorLog;
 import io.archway.core.testing.Ports;
 import io.archway.core.testing.TestPki;
 import io.archway.core.testing.TestPki.KeyFormat;
@@ -47,23 +48,11 @@ class HttpProbeTest {
   private final List<String> seen = new CopyOnWriteArrayList<>();
 
   /** Vert.x logs an exception no handler took at SEVERE: a probe's own reset must not be one. */
-  private final List<String> severe = new CopyOnWriteArrayList<>();
-  private final java.util.logging.Handler capture = new java.util.logging.Handler() {
-    @Override
-    public void publish(java.util.logging.LogRecord record) {
-      if (record.getLevel() == java.util.logging.Level.SEVERE) severe.add(record.getLoggerName() + ": " + record.getMessage());
-    }
-
-    @Override
-    public void flush() {}
-
-    @Override
-    public void close() {}
-  };
+  private ErrorLog errors;
 
   @BeforeEach
   void start() {
-    java.util.logging.Logger.getLogger("").addHandler(capture);
+    errors = ErrorLog.install();
     vertx = Vertx.vertx();
     client = vertx.createNetClient();
   }
@@ -71,8 +60,7 @@ class HttpProbeTest {
   @AfterEach
   void stop() {
     vertx.close().await();
-    java.util.logging.Logger.getLogger("").removeHandler(capture);
-    assertThat(severe).as("SEVERE lines logged during the test").isEmpty();
+    assertThat(errors.uninstall()).as("SEVERE lines Vert.x or Netty logged during the test").isEmpty();
   }
 
   private HostPort serve(Handler<HttpServerRequest> handler) {

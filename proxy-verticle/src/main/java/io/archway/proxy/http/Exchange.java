@@ -3,6 +3,7 @@ package io.archway.proxy.http;
 import io.archway.core.config.PoolProtocol;
 import io.archway.proxy.accesslog.HttpAccessLogEntry;
 import io.archway.proxy.connect.ConnectLog;
+import io.archway.proxy.connect.Connector;
 import io.archway.proxy.pool.Target;
 import io.archway.proxy.route.Route;
 import io.vertx.core.AsyncResult;
@@ -17,7 +18,6 @@ import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.HostAndPort;
 import io.vertx.core.net.SocketAddress;
-import java.nio.channels.ClosedChannelException;
 import java.util.Set;
 
 /**
@@ -52,11 +52,6 @@ final class Exchange {
   private boolean finished;
   /** True for a request without body: nothing of it was streamed, so it may be sent again. */
   private boolean resendable;
-  /**
-   * The target's response has arrived in full. Its connection then goes back to the pool and may carry
-   * another client's request at once, so this exchange has nothing left to reset there.
-   */
-  private boolean backendEnded;
   /** What to log if no target is left to try: the last attempt's failure. */
   private String lastFailure = "connect_failed";
   /** Whether a connection closed on this side before its target answered was opened again (once). */
@@ -113,8 +108,7 @@ final class Exchange {
     pool.client().request(options).onComplete(ar -> {
       if (ar.failed()) {
         ConnectLog.failed(pool.name(), t.key(), ar.cause());
-        if (ar.cause() instanceof ClosedChannelException && !reopened && !finished) {
-          // Closed on this side before the target answered: not the target's failure (see Connector).
+        if (Connector.closedOnThisSide(ar.cause()) && !reopened && !finished) {
           reopened = true;
           open(t);
           return;
@@ -162,7 +156,7 @@ final class Exchange {
       request.pipe().endOnFailure(false).to(out).onComplete(done -> {
         if (done.failed()) {
           clientGone();
-          if (!backendEnded) out.reset();
+          out.reset();
         } else if (!answered && !finished) {
           armTimer();
         }
@@ -210,7 +204,6 @@ final class Exchange {
     }
     answered = true;
     in.exceptionHandler(err -> { });
-    in.end().onComplete(done -> backendEnded = done.succeeded());
     in.pipe().endOnFailure(false).to(out).onComplete(done -> {
       if (done.succeeded()) {
         finish("complete", status);
@@ -279,7 +272,7 @@ final class Exchange {
     // Finished first: the reset fails the response future at once, and responded() must then see an
     // exchange that is over, not a target that failed (the soak logged such clients as 502s).
     finish("client_close", answered ? request.response().getStatusCode() : 0);
-    if (backend != null && !backendEnded) backend.reset();
+    if (backend != null) backend.reset();
   }
 
   /** Whether the client's stream or connection is gone (then a failed pipe is the client's doing). */

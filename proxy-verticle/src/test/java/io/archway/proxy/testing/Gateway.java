@@ -6,6 +6,7 @@ import io.archway.core.config.ConfigParser;
 import io.archway.core.config.GatewayConfig;
 import io.archway.core.health.TargetHealth;
 import io.archway.core.node.NodeContext;
+import io.archway.core.testing.ErrorLog;
 import io.archway.proxy.ProxyVerticle;
 import io.archway.proxy.accesslog.AccessLog;
 import io.archway.proxy.transport.GatewayTransport;

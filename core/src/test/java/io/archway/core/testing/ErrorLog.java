@@ -1,4 +1,4 @@
-package io.archway.proxy.testing;
+package io.archway.core.testing;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -8,15 +8,16 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
 /**
- * Records the SEVERE lines Vert.x and Netty write while a gateway runs. Vert.x logs an exception that
+ * Records the SEVERE lines Vert.x and Netty write while a test runs (a gateway, a probe). Vert.x logs an exception that
  * reached no handler (a reset stream, a failed socket) at SEVERE: in a node's log that is an error an
  * operator has to chase, so an exception the gateway expects must be handled where it happens.
  */
-final class ErrorLog extends Handler {
+public final class ErrorLog extends Handler {
 
   private final List<String> lines = new CopyOnWriteArrayList<>();
 
-  static ErrorLog install() {
+  /** Starts recording, on the root logger. */
+  public static ErrorLog install() {
     ErrorLog log = new ErrorLog();
     Logger.getLogger("").addHandler(log);
     return log;
@@ -32,7 +33,7 @@ final class ErrorLog extends Handler {
   }
 
   /** Stops recording and returns what was recorded. */
-  List<String> uninstall() {
+  public List<String> uninstall() {
     Logger.getLogger("").removeHandler(this);
     return List.copyOf(lines);
   }
