@@ -10,6 +10,8 @@ import io.archway.core.node.ConfigApplier;
 import io.archway.core.node.NodeContext;
 import io.archway.proxy.accesslog.AccessLog;
 import io.archway.proxy.connect.Connector;
+import io.archway.proxy.http.Http1Listener;
+import io.archway.proxy.http.HttpFront;
 import io.archway.proxy.http.HttpListener;
 import io.archway.proxy.http.PoolClients;
 import io.archway.proxy.listener.Listener;
@@ -166,7 +168,8 @@ public final class ProxyVerticle extends VerticleBase implements ConfigApplier {
     for (PoolConfig pc : config.pools()) {
       Pool current = pools.get(pc.name());
       BackendTls backendTls = null;
-      if (pc.protocol() == PoolProtocol.TLS) {
+      // https pools too: the Netty-level HTTP path (Http1Listener) starts its TLS with it.
+      if (pc.protocol() == PoolProtocol.TLS || pc.protocol() == PoolProtocol.HTTPS && pc.http().version() == 1) {
         try {
           backendTls = tls.pool(pc, certificates);
         } catch (Exception e) {
@@ -211,14 +214,12 @@ public final class ProxyVerticle extends VerticleBase implements ConfigApplier {
       Pool pool = pools.get(w.config().pool());
       try {
         if (w.keep()) return;
-        if (existing instanceof HttpListener http) {
+        if (existing instanceof HttpFront http) {
           http.update(w.config(), logEnabled, w.ssl(), w.tls());
         } else if (existing instanceof Listener tcp) {
           tcp.update(w.config(), pool, logEnabled, w.tls(), w.routes());
         } else {
-          RunningListener created = w.http()
-              ? new HttpListener(vertx, node.nodeName(), services.registry(), accessLog, httpPools, w.config(),
-                  logEnabled, w.ssl(), w.tls())
+          RunningListener created = w.http() ? http(w, logEnabled)
               : new Listener(services, w.config(), pool, logEnabled, w.tls(), w.routes());
           listeners.put(key, created);
           binds.put(key, created.bind(stopped.remove(key)));
@@ -252,9 +253,19 @@ public final class ProxyVerticle extends VerticleBase implements ConfigApplier {
   }
 
   /** Whether the listener running at an address can take {@code w} by an update. */
-  private static boolean fits(RunningListener running, Wanted w) {
-    if (running instanceof HttpListener http) return w.http() && http.shape().equals(HttpListener.shapeOf(w.config()));
+  private boolean fits(RunningListener running, Wanted w) {
+    if (running instanceof HttpFront http) return w.http() && http.shape().equals(HttpListener.shapeOf(w.config(), pools));
     return !w.http();
+  }
+
+  /** An http or https listener: forwarding at the Netty level when its shape allows, else Vert.x's server. */
+  private HttpFront http(Wanted w, boolean logEnabled) throws java.io.IOException {
+    HttpListener.Shape shape = HttpListener.shapeOf(w.config(), pools);
+    return shape.nettyLevel()
+        ? new Http1Listener(vertx, node.nodeName(), services.registry(), accessLog, httpPools, w.config(), logEnabled,
+            shape)
+        : new HttpListener(vertx, node.nodeName(), services.registry(), accessLog, httpPools, w.config(), logEnabled,
+            w.ssl(), w.tls(), shape);
   }
 
   /** What to run for {@code lc}, or null (with a problem) when it cannot run. */

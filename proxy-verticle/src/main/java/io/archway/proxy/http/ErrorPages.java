@@ -51,6 +51,18 @@ final class ErrorPages {
     return new ErrorPages(Map.of());
   }
 
+  /** The gateway's answer with {@code status} and its page, as a whole Netty response (HTTP/1.1). */
+  io.netty.handler.codec.http.FullHttpResponse response(int status) {
+    Page page = pages.get(status);
+    byte[] body = page == null ? TEXT.getOrDefault(status, "error\n").getBytes(java.nio.charset.StandardCharsets.UTF_8)
+        : page.body();
+    var r = new io.netty.handler.codec.http.DefaultFullHttpResponse(io.netty.handler.codec.http.HttpVersion.HTTP_1_1,
+        io.netty.handler.codec.http.HttpResponseStatus.valueOf(status), io.netty.buffer.Unpooled.wrappedBuffer(body));
+    r.headers().set("content-type", page == null ? "text/plain; charset=utf-8" : page.contentType());
+    r.headers().set("content-length", body.length);
+    return r;
+  }
+
   /** Answers with {@code status} and its page; the response must not have been sent yet. Completes when written. */
   io.vertx.core.Future<Void> send(HttpServerResponse response, int status) {
     Page page = pages.get(status);

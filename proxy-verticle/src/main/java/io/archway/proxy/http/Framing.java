@@ -53,6 +53,11 @@ final class Framing {
     }
   }
 
+  /** A strict request decoder for a pipeline built by the gateway itself ({@link Http1Listener}). */
+  static HttpRequestDecoder strictDecoder(HttpServerOptions options) {
+    return new StrictDecoder(options);
+  }
+
   /** Vert.x's request decoder, but a request with both Content-Length and Transfer-Encoding fails. */
   private static final class StrictDecoder extends VertxHttpRequestDecoder {
     StrictDecoder(HttpServerOptions options) {
@@ -68,11 +73,16 @@ final class Framing {
   static boolean acceptable(HttpServerRequest request) {
     // HTTP/2 frames its own bodies; Netty checks a content-length against the DATA frames.
     if (request.version() == HttpVersion.HTTP_2) return true;
-    List<String> te = request.headers().getAll("transfer-encoding");
-    List<String> cl = request.headers().getAll("content-length");
+    return acceptable(request.version() == HttpVersion.HTTP_1_0, request.headers());
+  }
+
+  /** Whether an HTTP/1.x request's body length reads one way only. */
+  static boolean acceptable(boolean http10, io.vertx.core.MultiMap headers) {
+    List<String> te = headers.getAll("transfer-encoding");
+    List<String> cl = headers.getAll("content-length");
     if (!te.isEmpty() && !cl.isEmpty()) return false;
     if (te.size() > 1) return false;
-    if (te.size() == 1 && (request.version() == HttpVersion.HTTP_1_0 || !te.get(0).trim().equalsIgnoreCase("chunked"))) {
+    if (te.size() == 1 && (http10 || !te.get(0).trim().equalsIgnoreCase("chunked"))) {
       return false;
     }
     if (cl.size() > 1) return false;

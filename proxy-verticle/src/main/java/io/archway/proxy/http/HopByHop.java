@@ -21,6 +21,19 @@ final class HopByHop {
     return NAMES.contains(name.toLowerCase(Locale.ROOT));
   }
 
+  /** Removes the hop-by-hop headers, those a {@code Connection} header names, and {@code except}, in place. */
+  static void strip(MultiMap headers, Set<String> except) {
+    List<String> connection = headers.getAll("connection");
+    for (String value : connection) {
+      for (String token : value.split(",")) {
+        String t = token.trim();
+        if (!t.isEmpty()) headers.remove(t);
+      }
+    }
+    for (String name : NAMES) headers.remove(name);
+    for (String name : except) headers.remove(name);
+  }
+
   /** Copies {@code from} into {@code to} without hop-by-hop headers, HTTP/2 pseudo-headers and {@code except}. */
   static void copy(MultiMap from, MultiMap to, Set<String> except) {
     List<String> named = new ArrayList<>();

@@ -40,7 +40,7 @@ import java.util.concurrent.TimeUnit;
  * (sharing its socket with the other verticles), the routes its requests take, and how it stops.
  * Confined to the verticle's context.
  */
-public final class HttpListener implements RunningListener {
+public final class HttpListener implements HttpFront {
 
   /** How long a new listener waits for the socket an old one gave up at the same address. */
   private static final long RELEASE_WAIT_MS = 2_000;
@@ -48,11 +48,19 @@ public final class HttpListener implements RunningListener {
   /** A WebSocket frame is held whole while relayed: larger ones close the WebSocket (1009). */
   static final int MAX_WEBSOCKET_FRAME = 1024 * 1024;
 
-  /** What the server socket is built with: a change rebinds (TLS changes do not, see {@link #update}). */
-  public record Shape(String host, int port, boolean reusePort, boolean tls, boolean http2, Duration idleTimeout) {
-    static Shape of(ListenerConfig c) {
-      return new Shape(c.host(), c.port(), c.reusePort(), c.protocol() == ListenerProtocol.HTTPS, c.http().http2(),
-          c.idleTimeout());
+  /**
+   * What the server socket is built with: a change rebinds (TLS changes do not, see {@link #update}).
+   * {@code nettyLevel}: served by {@link Http1Listener}, for a plain listener without h2c whose routes
+   * use no HTTP/2 pool; the others by this class.
+   */
+  public record Shape(String host, int port, boolean reusePort, boolean tls, boolean http2, Duration idleTimeout,
+      boolean nettyLevel) {
+    static Shape of(ListenerConfig c, Map<String, Pool> pools) {
+      boolean tls = c.protocol() == ListenerProtocol.HTTPS;
+      boolean h2Pools = routes(c).stream().map(r -> pools.get(r.pool()))
+          .anyMatch(p -> p != null && p.config().http().version() == 2);
+      return new Shape(c.host(), c.port(), c.reusePort(), tls, c.http().http2(), c.idleTimeout(),
+          !tls && !c.http().http2() && !h2Pools);
     }
   }
 
@@ -77,23 +85,26 @@ public final class HttpListener implements RunningListener {
    * page cannot be read.
    */
   public HttpListener(Vertx vertx, String node, MeterRegistry registry, AccessLog accessLog, PoolClients pools,
-      ListenerConfig config, boolean logEnabled, ServerSSLOptions ssl, Object sslVersion) throws IOException {
+      ListenerConfig config, boolean logEnabled, ServerSSLOptions ssl, Object sslVersion, Shape shape)
+      throws IOException {
     this.vertx = vertx;
     this.node = node;
     this.registry = registry;
     this.accessLog = accessLog;
     this.pools = pools;
-    this.shape = Shape.of(config);
+    this.shape = shape;
     update(config, logEnabled, ssl, sslVersion);
   }
 
   /** What a new config at this address needs: an update when equal, else a new listener. */
+  @Override
   public Shape shape() {
     return shape;
   }
 
-  public static Shape shapeOf(ListenerConfig config) {
-    return Shape.of(config);
+  /** The shape {@code config} needs, with the pools (by name) its routes may use. */
+  public static Shape shapeOf(ListenerConfig config, Map<String, Pool> pools) {
+    return Shape.of(config, pools);
   }
 
   /** The TLS server options of an https listener; throws naming the problem. */
@@ -106,6 +117,7 @@ public final class HttpListener implements RunningListener {
    * requests in flight finish with what they started with. New TLS options apply to new handshakes.
    * Fails (and changes nothing) when an error page cannot be read.
    */
+  @Override
   public void update(ListenerConfig config, boolean logEnabled, ServerSSLOptions ssl, Object sslVersion)
       throws IOException {
     ErrorPages pages = ErrorPages.load(config.http().errorPages());
@@ -120,7 +132,7 @@ public final class HttpListener implements RunningListener {
   }
 
   /** The listener's routes, then its {@code pool} (if any) for every request no route takes. */
-  private static List<RouteConfig> routes(ListenerConfig config) {
+  static List<RouteConfig> routes(ListenerConfig config) {
     List<RouteConfig> routes = new ArrayList<>(config.http().routes());
     if (!config.pool().isEmpty()) {
       routes.add(new RouteConfig(List.of(), Optional.empty(), Optional.empty(), Integer.MAX_VALUE, config.pool(),

@@ -25,15 +25,18 @@ final class HttpPool {
   private final Pool pool;
   private final HttpClientAgent client;
   private final WebSocketClient webSockets;
+  private final TargetConnections connections;
   private final HealthView health;
   /** Each target's affinity cookie value: a digest, so the cookie does not reveal target addresses. */
   private final String[] cookieValues;
   private final Map<String, Integer> byCookie = new HashMap<>();
 
-  HttpPool(Pool pool, HttpClientAgent client, WebSocketClient webSockets, HealthView health) {
+  HttpPool(Pool pool, HttpClientAgent client, WebSocketClient webSockets, TargetConnections connections,
+      HealthView health) {
     this.pool = pool;
     this.client = client;
     this.webSockets = webSockets;
+    this.connections = connections;
     this.health = health;
     int n = pool.config().targets().size();
     this.cookieValues = new String[n];
@@ -49,6 +52,11 @@ final class HttpPool {
 
   HttpClientAgent client() {
     return client;
+  }
+
+  /** The connections to its targets that the Netty-level listeners ({@link Http1Listener}) use. */
+  TargetConnections connections() {
+    return connections;
   }
 
   /** The client for WebSocket upgrades to this pool's targets. */

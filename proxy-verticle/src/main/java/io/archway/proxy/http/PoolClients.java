@@ -33,15 +33,19 @@ public final class PoolClients {
   private record Settings(PoolProtocol protocol, int version, int maxConnections, long connectMillis, long idleMillis,
       Optional<PoolTlsConfig> tls, List<CertificateConfig> certificates) {}
 
-  private record Entry(Settings settings, HttpClientAgent client, WebSocketClient webSockets, HttpPool pool) {}
+  private record Entry(Settings settings, HttpClientAgent client, WebSocketClient webSockets,
+      TargetConnections connections, HttpPool pool) {}
 
   private final Vertx vertx;
   private final HealthView health;
   private final Map<String, Entry> pools = new HashMap<>();
+  /** Vert.x's own name resolver, for the Netty-level connections to targets named by host name. */
+  private final io.netty.resolver.AddressResolverGroup<java.net.InetSocketAddress> resolver;
 
   public PoolClients(Vertx vertx, HealthView health) {
     this.vertx = vertx;
     this.health = health;
+    this.resolver = ((io.vertx.core.internal.VertxInternal) vertx).nameResolver().nettyAddressResolverGroup();
   }
 
   /**
@@ -59,8 +63,10 @@ public final class PoolClients {
       boolean same = current != null && current.settings().equals(settings);
       HttpClientAgent client = same ? current.client() : client(pc, certificates);
       WebSocketClient webSockets = same ? current.webSockets() : webSockets(pc, certificates);
-      HttpPool pool = same && current.pool().pool() == p ? current.pool() : new HttpPool(p, client, webSockets, health);
-      next.put(pc.name(), new Entry(settings, client, webSockets, pool));
+      TargetConnections connections = same ? current.connections() : new TargetConnections(pc, resolver);
+      HttpPool pool = same && current.pool().pool() == p ? current.pool()
+          : new HttpPool(p, client, webSockets, connections, health);
+      next.put(pc.name(), new Entry(settings, client, webSockets, connections, pool));
     }
     pools.forEach((name, old) -> {
       Entry kept = next.get(name);
@@ -68,6 +74,7 @@ public final class PoolClients {
         long drain = old.pool().pool().drainTimeout().toMillis();
         old.client().shutdown(drain, TimeUnit.MILLISECONDS);
         old.webSockets().shutdown(drain, TimeUnit.MILLISECONDS);
+        old.connections().retire();
       }
     });
     pools.clear();
@@ -85,6 +92,7 @@ public final class PoolClients {
     pools.values().forEach(e -> {
       e.client().close();
       e.webSockets().close();
+      e.connections().retire();
     });
     pools.clear();
   }

@@ -50,6 +50,18 @@ final class WebSocketUpgrade {
     return request.version() != HttpVersion.HTTP_2 && request.canUpgradeToWebSocket();
   }
 
+  /** An HTTP/1.1 request asking for a WebSocket ({@code Connection: upgrade}, {@code Upgrade: websocket}). */
+  static boolean isUpgrade(io.vertx.core.MultiMap headers) {
+    String upgrade = headers.get("upgrade");
+    if (upgrade == null || !upgrade.trim().equalsIgnoreCase("websocket")) return false;
+    for (String value : headers.getAll("connection")) {
+      for (String token : value.split(",")) {
+        if (token.trim().equalsIgnoreCase("upgrade")) return true;
+      }
+    }
+    return false;
+  }
+
   void start() {
     int index = triedCount < tried.length ? pool.pick(tried, triedCount) : -1;
     if (index < 0) {

@@ -23,7 +23,7 @@ public final class EarlyBytes extends ByteToMessageDecoder {
   }
 
   /** Passes what was held on to the next handler (the relay's, by now) and removes the hold. */
-  static void release(Channel channel) {
+  public static void release(Channel channel) {
     if (channel.pipeline().get(NAME) != null) channel.pipeline().remove(NAME);
   }
 

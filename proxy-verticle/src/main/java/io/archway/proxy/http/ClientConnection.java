@@ -1,0 +1,214 @@
+package io.archway.proxy.http;
+
+import io.archway.proxy.accesslog.HttpAccessLogEntry;
+import io.archway.proxy.relay.Termination;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import io.vertx.core.net.SocketAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+
+/**
+ * A client's HTTP/1.x connection to a {@link Http1Listener}, the last handler of its pipeline (after
+ * the strict request decoder and the response encoder): one {@link Forward} at a time, requests the
+ * client pipelined behind it held until it is over, reads paused while a request body has nowhere to
+ * go. Closes at the listener's idle timeout. Confined to the connection's event loop.
+ */
+final class ClientConnection extends ChannelInboundHandlerAdapter {
+
+  /** Pipelined requests read ahead of their turn, at most: then reading waits. */
+  private static final int MAX_QUEUED = 16;
+
+  private final Http1Listener listener;
+  private Channel channel;
+  private InetSocketAddress remoteAddress;
+  private SocketAddress remote;
+  private Forward current;
+  private final ArrayDeque<Object> queued = new ArrayDeque<>(0);
+  /** The listener is stopping: the connection ends after the exchange in flight. */
+  private boolean closing;
+  /** Protocols switched (a WebSocket): the tunnel owns the channel. */
+  private boolean handedOver;
+
+  ClientConnection(Http1Listener listener) {
+    this.listener = listener;
+  }
+
+  Channel channel() {
+    return channel;
+  }
+
+  /** The client's address as the forwarded headers take it. */
+  SocketAddress remote() {
+    return remote;
+  }
+
+  InetSocketAddress remoteAddress() {
+    return remoteAddress;
+  }
+
+  boolean closing() {
+    return closing;
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    channel = ctx.channel();
+    if (channel.remoteAddress() instanceof InetSocketAddress a) {
+      remoteAddress = a;
+      remote = SocketAddress.inetSocketAddress(a);
+    }
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (handedOver) {
+      ctx.fireChannelRead(msg);
+      return;
+    }
+    if (current != null && !current.requestEnded() && msg instanceof HttpContent part) {
+      current.fromClient(part);
+    } else if (current != null || !queued.isEmpty()) {
+      queued.add(msg);
+    } else {
+      dispatch(msg);
+    }
+    updateReading();
+  }
+
+  private void dispatch(Object msg) {
+    if (msg instanceof HttpRequest request) {
+      if (request.decoderResult().isFailure()) {
+        ReferenceCountUtil.release(msg);
+        invalid(request);
+        return;
+      }
+      current = new Forward(this, listener.site(), request);
+      current.start();
+    } else {
+      // The rest of a request answered and done with (or of an invalid one): nothing to do with it.
+      ReferenceCountUtil.release(msg);
+    }
+  }
+
+  /**
+   * A request Netty could not decode (garbage, a request line or headers too long, an ambiguous body
+   * length): answered 400, 414 or 431 and the connection closed, counted and logged like Vert.x's.
+   */
+  private void invalid(HttpRequest request) {
+    Throwable cause = request.decoderResult().cause();
+    HttpResponseStatus status = cause instanceof TooLongHttpLineException ? HttpResponseStatus.REQUEST_URI_TOO_LONG
+        : cause instanceof TooLongHttpHeaderException || cause instanceof TooLongFrameException
+            ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE : HttpResponseStatus.BAD_REQUEST;
+    HttpSite site = listener.site();
+    site.meters().refused(Termination.BAD_REQUEST);
+    FullHttpResponse response = Forward.plain(status, "");
+    response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    channel.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+    closing = true;
+    current = null;
+    queued.forEach(ReferenceCountUtil::release);
+    queued.clear();
+    String method = request.method() == null ? null : request.method().name();
+    site.log(new HttpAccessLogEntry(System.currentTimeMillis(), site.node(), site.listener(), remoteAddress, null, null,
+        0, 0, -1, 0, null, "rejected", "HTTP/1.1", method, null, null, status.code(), -1));
+  }
+
+  /**
+   * The exchange is over (its response and request both): the next pipelined request goes, or the
+   * connection closes when it may not be kept.
+   */
+  void exchangeDone(Forward done, boolean keepAlive) {
+    if (current != done) return;
+    current = null;
+    if (!keepAlive || closing) {
+      closing = true;
+      queued.forEach(ReferenceCountUtil::release);
+      queued.clear();
+      // The response's own write closes the channel once it is out; this covers the other cases.
+      if (!keepAlive) return;
+      channel.flush();
+      channel.close();
+      return;
+    }
+    Object msg;
+    while (current == null && (msg = queued.poll()) != null) dispatch(msg);
+    while (current != null && !current.requestEnded() && queued.peek() instanceof HttpContent part) {
+      queued.poll();
+      current.fromClient(part);
+    }
+    updateReading();
+  }
+
+  /** A tunnel takes the channel over: nothing of HTTP is read on it any more. */
+  void handOver(Forward by) {
+    if (current == by) current = null;
+    handedOver = true;
+    queued.forEach(ReferenceCountUtil::release);
+    queued.clear();
+  }
+
+  /** Reads while what is read has somewhere to go. */
+  void updateReading() {
+    if (handedOver || !channel.isActive()) return;
+    boolean read = current == null ? queued.size() < MAX_QUEUED
+        : current.requestEnded() ? queued.size() < MAX_QUEUED : current.wantsClientBytes();
+    if (channel.config().isAutoRead() != read) channel.config().setAutoRead(read);
+  }
+
+  /** The listener stops: an idle connection closes now, a busy one after its exchange. */
+  void drain() {
+    closing = true;
+    if (current == null && !handedOver) channel.close();
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    if (current != null) current.clientReadComplete();
+    ctx.fireChannelReadComplete();
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    if (current != null) current.clientWritabilityChanged();
+    ctx.fireChannelWritabilityChanged();
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    Forward gone = current;
+    current = null;
+    queued.forEach(ReferenceCountUtil::release);
+    queued.clear();
+    if (gone != null) gone.clientClosed();
+    ctx.fireChannelInactive();
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof IdleStateEvent) {
+      ctx.close();
+    } else {
+      ctx.fireUserEventTriggered(evt);
+    }
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    // A reset or a failed write: the close that follows ends what is in flight.
+    ctx.close();
+  }
+}

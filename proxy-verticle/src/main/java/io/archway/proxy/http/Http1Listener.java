@@ -1,0 +1,213 @@
+package io.archway.proxy.http;
+
+import io.archway.core.config.ListenerConfig;
+import io.archway.core.config.RouteConfig;
+import io.archway.proxy.accesslog.AccessLog;
+import io.archway.proxy.listener.ListenerMeters;
+import io.archway.proxy.listener.RunningListener;
+import io.archway.proxy.listener.SharedSocket;
+import io.archway.proxy.pool.Pool;
+import io.archway.proxy.relay.Termination;
+import io.archway.proxy.route.RouteTable;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.HttpResponseEncoder;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxException;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.internal.net.NetSocketInternal;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.ServerSSLOptions;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One plain {@code http} listener (HTTP/1.x only: no h2c) on one proxy verticle, forwarding at the
+ * Netty level: a Vert.x TCP server accepts, then each connection's pipeline is Netty's HTTP codecs and
+ * the gateway's own handlers ({@link ClientConnection}, {@link Forward}), with kept-alive connections
+ * to the targets ({@link TargetConnections}) on the same event loop. Routes, headers, error pages,
+ * retries, timeouts, affinity, WebSockets (as a byte tunnel after the 101), access log and meters are
+ * those of the Vert.x path ({@link HttpListener}), which serves https, h2c and HTTP/2 pools. Confined
+ * to the verticle's context.
+ */
+public final class Http1Listener implements HttpFront {
+
+  private static final long RELEASE_WAIT_MS = 2_000;
+  private static final long RETRY_MS = 10;
+  /** Vert.x closes what is left this long after our own drain deadline, which always comes first. */
+  private static final long VERTX_GRACE_MS = 5_000;
+  /** Vert.x's defaults for request lines (4 KiB), headers (8 KiB) and body parts. */
+  private static final HttpServerOptions DECODER = new HttpServerOptions();
+
+  private final Vertx vertx;
+  private final String node;
+  private final MeterRegistry registry;
+  private final AccessLog accessLog;
+  private final PoolClients pools;
+  private final HttpListener.Shape shape;
+  private final Set<ClientConnection> connections = new HashSet<>();
+  private NetServer server;
+  private HttpSite site;
+  private Promise<Void> drained;
+  private Future<Void> stopped;
+  private Object socketOwnerAtStop;
+  private long stopNanos;
+
+  public Http1Listener(Vertx vertx, String node, MeterRegistry registry, AccessLog accessLog, PoolClients pools,
+      ListenerConfig config, boolean logEnabled, HttpListener.Shape shape) throws IOException {
+    this.vertx = vertx;
+    this.node = node;
+    this.registry = registry;
+    this.accessLog = accessLog;
+    this.pools = pools;
+    this.shape = shape;
+    update(config, logEnabled, null, null);
+  }
+
+  @Override
+  public HttpListener.Shape shape() {
+    return shape;
+  }
+
+  @Override
+  public void update(ListenerConfig config, boolean logEnabled, ServerSSLOptions ssl, Object sslVersion)
+      throws IOException {
+    ErrorPages pages = ErrorPages.load(config.http().errorPages());
+    ListenerMeters meters = site != null && site.listener().equals(config.name())
+        ? site.meters() : new ListenerMeters(registry, config.name());
+    site = new HttpSite(vertx, node, config, RouteTable.of(HttpListener.routes(config)), pages, meters, accessLog,
+        logEnabled, pools);
+  }
+
+  HttpSite site() {
+    return site;
+  }
+
+  @Override
+  public Future<Void> bind(RunningListener previous) {
+    if (previous == null) return listen(0);
+    long deadline = System.nanoTime() + RELEASE_WAIT_MS * 1_000_000;
+    return previous.socketReleased().compose(v -> listen(deadline));
+  }
+
+  private Future<Void> listen(long deadline) {
+    ListenerConfig config = site.config();
+    NetServer attempt = vertx.createNetServer(new NetServerOptions()
+        .setHost(config.host())
+        .setPort(config.port())
+        .setReusePort(config.reusePort())
+        .setTcpNoDelay(true));
+    attempt.connectHandler(this::accept);
+    server = attempt;
+    return attempt.listen().<Void>mapEmpty().recover(err -> {
+      attempt.close();
+      if (deadline != 0 && System.nanoTime() < deadline && reason(err).contains("in use")) {
+        Promise<Void> retry = Promise.promise();
+        vertx.setTimer(RETRY_MS, id -> listen(deadline).onComplete(retry));
+        return retry.future();
+      }
+      return Future.failedFuture(new VertxException(
+          "listener '" + config.name() + "': cannot bind " + HttpListener.address(config) + ": " + reason(err), true));
+    });
+  }
+
+  /** Puts the HTTP pipeline in place of Vert.x's handler, before a byte is read. */
+  private void accept(NetSocket socket) {
+    ChannelHandlerContext vertxHandler = ((NetSocketInternal) socket).channelHandlerContext();
+    Channel ch = vertxHandler.channel();
+    if (drained != null) {
+      ch.close();
+      return;
+    }
+    HttpSite current = site;
+    current.meters().accepted();
+    ClientConnection connection = new ClientConnection(this);
+    connections.add(connection);
+    ChannelPipeline p = ch.pipeline();
+    long idle = current.config().idleTimeout().toMillis();
+    String at = vertxHandler.name();
+    p.addBefore(at, "idle", new IdleStateHandler(0, 0, idle, TimeUnit.MILLISECONDS));
+    p.addBefore(at, "decoder", Framing.strictDecoder(DECODER));
+    p.addBefore(at, "encoder", new HttpResponseEncoder());
+    p.addBefore(at, "client", connection);
+    p.remove(at);
+    ch.closeFuture().addListener(f -> {
+      if (connections.remove(connection)) current.meters().finished(Termination.CLIENT_CLOSE);
+      if (drained != null && connections.isEmpty()) drained.tryComplete();
+    });
+  }
+
+  /** Stops accepting and drains for the longest drain timeout among the pools its routes use. */
+  @Override
+  public Future<Void> stop(Termination why) {
+    Duration drain = Duration.ZERO;
+    for (RouteConfig route : HttpListener.routes(site.config())) {
+      HttpPool pool = pools.get(route.pool());
+      if (pool != null && pool.pool().drainTimeout().compareTo(drain) > 0) drain = pool.pool().drainTimeout();
+    }
+    return stop(why, drain);
+  }
+
+  /**
+   * Stops accepting at once; idle keep-alive connections close at once, requests in flight may finish
+   * within {@code drain} (their connection closes after the response), then what is left is closed.
+   */
+  @Override
+  public Future<Void> stop(Termination why, Duration drain) {
+    if (stopped != null) return stopped;
+    ListenerConfig config = site.config();
+    drained = Promise.promise();
+    socketOwnerAtStop = SharedSocket.owner(vertx, config.host(), config.port());
+    stopNanos = System.nanoTime();
+    Future<Void> unbound = server == null ? Future.succeededFuture()
+        : server.shutdown(drain.toMillis() + VERTX_GRACE_MS, TimeUnit.MILLISECONDS);
+    new ArrayList<>(connections).forEach(ClientConnection::drain);
+    if (connections.isEmpty()) {
+      drained.tryComplete();
+    } else {
+      long timer = vertx.setTimer(Math.max(1, drain.toMillis()), id -> closeNow(why));
+      drained.future().onComplete(done -> vertx.cancelTimer(timer));
+    }
+    stopped = Future.join(unbound, drained.future()).mapEmpty();
+    return stopped;
+  }
+
+  @Override
+  public void closeNow(Termination why) {
+    new ArrayList<>(connections).forEach(c -> c.channel().close());
+    if (server != null && stopped == null) server.close();
+  }
+
+  @Override
+  public boolean stoppedLongAgo() {
+    return stopped != null && System.nanoTime() - stopNanos > 10 * RELEASE_WAIT_MS * 1_000_000;
+  }
+
+  @Override
+  public Future<Void> socketReleased() {
+    ListenerConfig config = site.config();
+    return SharedSocket.released(vertx, config.host(), config.port(), socketOwnerAtStop, RELEASE_WAIT_MS);
+  }
+
+  /** Requests pick among enabled targets only; a request in flight to a draining target finishes. */
+  @Override
+  public void drainTargets(Map<String, Pool> pools) {}
+
+  private static String reason(Throwable err) {
+    String message = err.getMessage() == null ? err.getClass().getSimpleName() : err.getMessage();
+    int at = message.indexOf("failed: ");
+    return at >= 0 ? message.substring(at + "failed: ".length()) : message;
+  }
+}
