@@ -91,7 +91,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
   private void dispatch(Object msg) {
     if (msg instanceof HttpRequest request) {
-      if (request.decoderResult().isFailure()) {
+      if (request.decoderResult().isFailure() || request.protocolVersion().majorVersion() != 1) {
         ReferenceCountUtil.release(msg);
         invalid(request);
         return;
@@ -106,11 +106,13 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
   /**
    * A request Netty could not decode (garbage, a request line or headers too long, an ambiguous body
-   * length): answered 400, 414 or 431 and the connection closed, counted and logged like Vert.x's.
+   * length) or of another HTTP version than 1.x (the HTTP/2 preface among them): answered 400, 414, 431
+   * or 505 and the connection closed, counted and logged like Vert.x's.
    */
   private void invalid(HttpRequest request) {
     Throwable cause = request.decoderResult().cause();
-    HttpResponseStatus status = cause instanceof TooLongHttpLineException ? HttpResponseStatus.REQUEST_URI_TOO_LONG
+    HttpResponseStatus status = cause == null ? HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED
+        : cause instanceof TooLongHttpLineException ? HttpResponseStatus.REQUEST_URI_TOO_LONG
         : cause instanceof TooLongHttpHeaderException || cause instanceof TooLongFrameException
             ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE : HttpResponseStatus.BAD_REQUEST;
     HttpSite site = listener.site();
@@ -150,6 +152,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
       queued.poll();
       current.fromClient(part);
     }
+    // Not in the client's read: what the replay wrote to a target goes out now.
+    if (current != null) current.clientReadComplete();
     updateReading();
   }
 

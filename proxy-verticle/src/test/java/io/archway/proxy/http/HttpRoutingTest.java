@@ -70,6 +70,14 @@ class HttpRoutingTest {
         .put("routes", routes);
   }
 
+  /**
+   * The same listener on Vert.x's HTTP server instead of the Netty-level path: h2c on makes it so, and
+   * HTTP/1.1 clients are still answered in HTTP/1.1 (the test classes that run on both paths use it).
+   */
+  static JsonObject onVertxPath(JsonObject listener) {
+    return listener.put("http2", true);
+  }
+
   static JsonObject route(String pool) {
     return new JsonObject().put("pool", pool);
   }

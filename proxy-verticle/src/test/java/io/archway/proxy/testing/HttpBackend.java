@@ -69,7 +69,8 @@ public final class HttpBackend implements AutoCloseable {
       headers.put(key, prev == null ? e.getValue() : prev + "|" + e.getValue());
     });
     JsonObject info = new JsonObject().put("backend", name).put("method", req.method().name()).put("uri", req.uri())
-        .put("headers", headers).put("version", req.version().name()).put("ssl", req.isSSL());
+        .put("headers", headers).put("version", req.version().name()).put("ssl", req.isSSL())
+        .put("remotePort", req.remoteAddress().port());
     seen.add(info);
     String path = req.path();
     switch (path) {

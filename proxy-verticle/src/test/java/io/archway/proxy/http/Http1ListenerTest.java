@@ -1,0 +1,201 @@
+package io.archway.proxy.http;
+
+import static io.archway.proxy.http.HttpRoutingTest.httpListener;
+import static io.archway.proxy.http.HttpRoutingTest.httpPool;
+import static io.archway.proxy.http.HttpRoutingTest.route;
+import static io.archway.proxy.testing.Gateway.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.archway.core.testing.Ports;
+import io.archway.core.testing.TestPki;
+import io.archway.core.testing.TestPki.KeyFormat;
+import io.archway.proxy.testing.Gateway;
+import io.archway.proxy.testing.HttpBackend;
+import io.archway.proxy.testing.LeakCheck;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.PemKeyCertOptions;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What only the Netty-level path of a plain http listener ({@link Http1Listener}) does on its own:
+ * pipelining, HTTP/1.0 clients, reuse of target connections, https pools through the pool's
+ * {@code BackendTls}, and moving to and from the Vert.x path when the listener's shape changes. The
+ * rest of its behaviour is the shared HTTP test classes' (which run on both paths).
+ */
+@ExtendWith(LeakCheck.class)
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class Http1ListenerTest {
+
+  @TempDir Path dir;
+  private final int port = Ports.free();
+  private final Vertx clientVertx = Vertx.vertx();
+  private HttpBackend app;
+  private Gateway gateway;
+
+  @BeforeEach
+  void start() throws Exception {
+    app = HttpBackend.start("app");
+    gateway = Gateway.start();
+    gateway.healthy("app", app.address());
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    await(clientVertx.close());
+    gateway.close();
+    app.close();
+  }
+
+  private void apply(JsonObject listener, JsonObject pool) throws Exception {
+    gateway.apply(new JsonObject().put("listeners", new JsonArray().add(listener)).put("pools", new JsonArray().add(pool)));
+  }
+
+  /** Writes {@code request} on a new connection and reads until the gateway closes it. */
+  private String exchange(String request) throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+      socket.getOutputStream().flush();
+      InputStream in = socket.getInputStream();
+      ByteArrayOutputStream all = new ByteArrayOutputStream();
+      byte[] buf = new byte[8192];
+      for (int n; (n = in.read(buf)) >= 0; ) all.write(buf, 0, n);
+      return all.toString(StandardCharsets.ISO_8859_1);
+    }
+  }
+
+  @Test
+  void pipelinedRequestsAreAnsweredInOrder() throws Exception {
+    apply(httpListener("web", port, new JsonArray().add(route("app"))), httpPool("app", app.address()));
+    String answer = exchange("GET /one HTTP/1.1\r\nhost: a\r\n\r\n"
+        + "POST /two HTTP/1.1\r\nhost: a\r\ncontent-length: 5\r\n\r\nhello"
+        + "GET /three HTTP/1.1\r\nhost: a\r\nconnection: close\r\n\r\n");
+    int one = answer.indexOf("\"uri\":\"/one\"");
+    int two = answer.indexOf("\"uri\":\"/two\"");
+    int three = answer.indexOf("\"uri\":\"/three\"");
+    assertThat(one).isPositive();
+    assertThat(two).isGreaterThan(one);
+    assertThat(three).isGreaterThan(two);
+    assertThat(answer).contains("\"body\":\"hello\"");
+    assertThat(answer.split("HTTP/1.1 200 OK", -1)).hasSize(4);
+  }
+
+  @Test
+  void http10ClientsAreAnsweredInTheirVersionAndClosedUnlessTheyAskToKeepAlive() throws Exception {
+    apply(httpListener("web", port, new JsonArray().add(route("app"))), httpPool("app", app.address()));
+    String closed = exchange("GET /old HTTP/1.0\r\n\r\n");
+    assertThat(closed).startsWith("HTTP/1.0 200 OK").contains("\"uri\":\"/old\"");
+    assertThat(closed.toLowerCase()).contains("connection: close");
+
+    // keep-alive asked: the connection stays for a second request, which closes it
+    String kept = exchange("GET /a HTTP/1.0\r\nconnection: keep-alive\r\n\r\nGET /b HTTP/1.0\r\n\r\n");
+    assertThat(kept.toLowerCase()).contains("connection: keep-alive");
+    assertThat(kept).contains("\"uri\":\"/a\"").contains("\"uri\":\"/b\"");
+  }
+
+  @Test
+  void targetConnectionsAreKeptAliveAndReused() throws Exception {
+    apply(httpListener("web", port, new JsonArray().add(route("app"))), httpPool("app", app.address()));
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(10_000);
+      for (int i = 0; i < 20; i++) {
+        socket.getOutputStream().write(("GET /n" + i + " HTTP/1.1\r\nhost: a\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        assertThat(readResponse(socket.getInputStream())).startsWith("HTTP/1.1 200").contains("/n" + i);
+      }
+    }
+    Set<Integer> ports = new HashSet<>();
+    app.seen().forEach(s -> ports.add(s.getInteger("remotePort")));
+    // One client connection, one request at a time: one target connection carried them all.
+    assertThat(ports).hasSize(1);
+  }
+
+  /** One response with a Content-Length, read whole. */
+  private static String readResponse(InputStream in) throws Exception {
+    ByteArrayOutputStream head = new ByteArrayOutputStream();
+    while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
+      int b = in.read();
+      if (b < 0) throw new java.io.EOFException("closed in the response head");
+      head.write(b);
+    }
+    String text = head.toString(StandardCharsets.ISO_8859_1);
+    int length = 0;
+    for (String line : text.split("\r\n")) {
+      if (line.toLowerCase().startsWith("content-length:")) length = Integer.parseInt(line.substring(15).trim());
+    }
+    return text + new String(in.readNBytes(length), StandardCharsets.ISO_8859_1);
+  }
+
+  @Test
+  void anHttpsPoolIsReachedOverVerifiedTls() throws Exception {
+    TestPki pki = TestPki.create("test-ca");
+    TestPki.write(pki.issue("localhost"), dir.resolve("target.pem"), dir.resolve("target-key.pem"), KeyFormat.PKCS8);
+    pki.writeCa(dir.resolve("ca.pem"));
+    try (HttpBackend secure = HttpBackend.start("secure", new HttpServerOptions().setSsl(true)
+        .setKeyCertOptions(new PemKeyCertOptions().setCertPath(dir.resolve("target.pem").toString())
+            .setKeyPath(dir.resolve("target-key.pem").toString())))) {
+      String target = "localhost:" + secure.port();
+      gateway.healthy("secure", target);
+      JsonObject pool = httpPool("secure", target).put("protocol", "https")
+          .put("tls", new JsonObject().put("trustCa", "ca"));
+      JsonArray certificates = new JsonArray().add(new JsonObject().put("name", "ca").put("ca", dir.resolve("ca.pem").toString()));
+      JsonObject listener = httpListener("web", port, new JsonArray().add(route("secure")));
+      gateway.apply(new JsonObject().put("certificates", certificates).put("listeners", new JsonArray().add(listener))
+          .put("pools", new JsonArray().add(pool)));
+      HttpClient client = clientVertx.createHttpClient();
+      JsonObject seen = await(client.request(HttpMethod.GET, port, "127.0.0.1", "/tls").compose(r -> r.send())
+          .compose(r -> r.body().map(b -> new JsonObject(b.toString()))));
+      assertThat(seen.getBoolean("ssl")).isTrue();
+      assertThat(seen.getString("uri")).isEqualTo("/tls");
+
+      // A certificate not for the name verified: no connection, 502.
+      gateway.apply(new JsonObject().put("certificates", certificates).put("listeners", new JsonArray().add(listener))
+          .put("pools", new JsonArray().add(pool.copy().put("tls", new JsonObject().put("trustCa", "ca")
+              .put("sni", "other.example.com")))));
+      int status = await(client.request(HttpMethod.GET, port, "127.0.0.1", "/").compose(r -> r.send())
+          .map(r -> r.statusCode()));
+      assertThat(status).isEqualTo(502);
+    }
+  }
+
+  @Test
+  void turningH2cOnMovesTheListenerToVertxAndOffMovesItBack() throws Exception {
+    JsonObject listener = httpListener("web", port, new JsonArray().add(route("app")));
+    JsonObject pool = httpPool("app", app.address());
+    HttpClient h2c = clientVertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
+        .setHttp2ClearTextUpgrade(false));
+    HttpClient h1 = clientVertx.createHttpClient();
+
+    apply(listener.copy().put("http2", true), pool);
+    HttpVersion version = await(h2c.request(HttpMethod.GET, port, "127.0.0.1", "/").compose(r -> r.send())
+        .map(r -> r.version()));
+    assertThat(version).isEqualTo(HttpVersion.HTTP_2);
+
+    apply(listener, pool);
+    int status = await(h1.request(HttpMethod.GET, port, "127.0.0.1", "/").compose(r -> r.send())
+        .map(r -> r.statusCode()));
+    assertThat(status).isEqualTo(200);
+    // The Netty-level path speaks HTTP/1.x only: the HTTP/2 preface is refused, not forwarded.
+    assertThat(exchange("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n")).startsWith("HTTP/1.1 505");
+    assertThat(app.seen()).noneMatch(s -> "PRI".equals(s.getString("method")));
+  }
+}
