@@ -7,6 +7,7 @@
 #   ARCHWAY=0 bench/run.sh              # peers only (Archway column n/a); KEEP_WORK=1 keeps logs
 #   PORT_OFFSET=100 bench/run.sh        # all ports shifted when one of 16000-19999 is taken
 #   ROWS="tls-redis-get-p16 tls-redis-get-newconn tls-handshakes" bench/run.sh   # the TLS rows only
+#   BEFORE_JAR=/tmp/old/archway.jar bench/run.sh   # adds a "before" column: that build, same run
 #
 # Backends: redis-server, an iperf3 server and an nginx static page. TLS rows: each proxy terminates
 # TLS (one ECDSA P-256 certificate from a CA made at start, TLS 1.3) in front of the same redis;
@@ -27,6 +28,11 @@ ALL_ROWS="redis-get-p16 redis-set-p16 redis-get-p1 redis-set-p1 redis-get-newcon
   http2-h2c tls-redis-get-p16 tls-redis-get-newconn tls-handshakes"
 ROWS=${ROWS:-$ALL_ROWS}
 COLUMNS=(direct haproxy nginx archway)
+# BEFORE_JAR: an older build of Archway (its launcher/target/archway.jar, copied) measured in the same
+# run as column "before", so that a change shows its before and after rows side by side.
+BEFORE_JAR=${BEFORE_JAR:-}
+BEFORE_NAME=${BEFORE_NAME:-}            # what BEFORE_JAR is, for the markdown (a commit, say)
+[[ -z $BEFORE_JAR ]] || COLUMNS+=(before)
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_DIR=$(dirname "$BENCH_DIR")
@@ -42,11 +48,14 @@ declare -A PORT=(
   [nginx:redis]=16381 [nginx:iperf]=16203 [nginx:http]=18082 [nginx:tls]=16481 [nginx:h2]=18182
   [archway:redis]=16382 [archway:iperf]=16204 [archway:http]=$ARCHWAY_HTTP_PORT [archway:tls]=16482 [archway:h2]=$ARCHWAY_H2_PORT
 )
+[[ -z $BEFORE_JAR ]] || PORT+=([before:redis]=16982 [before:iperf]=16804 [before:http]=18683 [before:tls]=17082 [before:h2]=18783)
 ARCHWAY_ADMIN_PORT=19090
 ARCHWAY_CLUSTER_PORT=17701   # not Hazelcast's 5701, which tests running on this machine may hold
 PORT_OFFSET=${PORT_OFFSET:-0}   # shifts every port, e.g. 100 when a test holds one of these
 for key in "${!PORT[@]}"; do [[ -z ${PORT[$key]} ]] || PORT[$key]=$((PORT[$key] + PORT_OFFSET)); done
 ARCHWAY_ADMIN_PORT=$((ARCHWAY_ADMIN_PORT + PORT_OFFSET)) ARCHWAY_CLUSTER_PORT=$((ARCHWAY_CLUSTER_PORT + PORT_OFFSET))
+declare -A ADMIN_PORT=([archway]=$ARCHWAY_ADMIN_PORT [before]=$((ARCHWAY_ADMIN_PORT + 1)))
+declare -A CLUSTER_PORT=([archway]=$ARCHWAY_CLUSTER_PORT [before]=$((ARCHWAY_CLUSTER_PORT + 1)))
 declare -A NA=()     # "column" or "column:service" -> why its cells are n/a
 declare -A RATE=()   # "row:column" -> last rate, sizes the next redis-benchmark run to DURATION
 declare -A PIDS=()   # name -> pid of every process this script started
@@ -88,7 +97,7 @@ alive() { kill -0 "${PIDS[$1]}" 2>/dev/null; }
 cleanup() {
   set +e
   local name pid i
-  for name in archway haproxy nginx-proxy nginx-page iperf3 redis; do   # front to back
+  for name in archway before haproxy nginx-proxy nginx-page iperf3 redis; do   # front to back
     pid=${PIDS[$name]:-}; [[ -n $pid ]] || continue
     kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null
     for ((i = 0; i < 100; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
@@ -204,29 +213,39 @@ start_nginx_proxy() {
   proxy_ready nginx nginx-proxy || true
 }
 
-start_archway() {
-  [[ ${ARCHWAY:-1} == 1 ]] || { NA[archway]="disabled by ARCHWAY=$ARCHWAY"; return 0; }
-  [[ -x $REPO_DIR/bin/archway ]] || { NA[archway]="bin/archway missing"; return 0; }
-  render "$BENCH_DIR/archway.yaml.in" "$WORK/archway.yaml"
-  # validate first: it builds the jar if needed (minutes on 2 cores) and names config problems.
-  log "archway: validating config (builds the jar if it is stale)"
-  local out
-  if ! out=$(timeout 900 "$REPO_DIR/bin/archway" validate "$WORK/archway.yaml" 2>&1) || [[ $(tail -1 <<<"$out") != valid ]]; then
-    printf '%s\n' "$out" >"$WORK/archway-validate.log"
-    NA[archway]="validate failed: $(last_line <<<"$out")"; return 0
+start_archway() {  # start_archway [COLUMN]: "archway" (this checkout) or "before" (BEFORE_JAR)
+  local col=${1:-archway} svc
+  local -x ARCHWAY_JAR=""
+  if [[ $col == before ]]; then
+    [[ -f $BEFORE_JAR ]] || { NA[before]="BEFORE_JAR $BEFORE_JAR missing"; return 0; }
+    ARCHWAY_JAR=$BEFORE_JAR
   fi
-  mkdir -p "$WORK/archway-state"
-  start_bg archway timeout 86400 "$REPO_DIR/bin/archway" run --config "$WORK/archway.yaml" \
-    --admin-port "$ARCHWAY_ADMIN_PORT" --cluster-port "$ARCHWAY_CLUSTER_PORT" \
-    --state-dir "$WORK/archway-state" --node-name bench
+  [[ ${ARCHWAY:-1} == 1 ]] || { NA[$col]="disabled by ARCHWAY=$ARCHWAY"; return 0; }
+  [[ -x $REPO_DIR/bin/archway ]] || { NA[$col]="bin/archway missing"; return 0; }
+  # The same template for both builds, each with its own ports.
+  local -A saved=()
+  for svc in redis iperf http tls h2; do saved[$svc]=${PORT[archway:$svc]}; PORT[archway:$svc]=${PORT[$col:$svc]}; done
+  render "$BENCH_DIR/archway.yaml.in" "$WORK/$col.yaml"
+  for svc in redis iperf http tls h2; do PORT[archway:$svc]=${saved[$svc]}; done
+  # validate first: it builds the jar if needed (minutes on 2 cores) and names config problems.
+  log "$col: validating config (builds the jar if it is stale)"
+  local out
+  if ! out=$(timeout 900 "$REPO_DIR/bin/archway" validate "$WORK/$col.yaml" 2>&1) || [[ $(tail -1 <<<"$out") != valid ]]; then
+    printf '%s\n' "$out" >"$WORK/$col-validate.log"
+    NA[$col]="validate failed: $(last_line <<<"$out")"; return 0
+  fi
+  mkdir -p "$WORK/$col-state"
+  start_bg "$col" timeout 86400 "$REPO_DIR/bin/archway" run --config "$WORK/$col.yaml" \
+    --admin-port "${ADMIN_PORT[$col]}" --cluster-port "${CLUSTER_PORT[$col]}" \
+    --state-dir "$WORK/$col-state" --node-name "bench-$col"
   local deadline=$((SECONDS + ARCHWAY_READY_TIMEOUT))
-  until timeout 3 curl -fs -o /dev/null "http://127.0.0.1:$ARCHWAY_ADMIN_PORT/readyz"; do
-    alive archway || { NA[archway]="exited: $(last_line <"$WORK/archway.log")"; return 0; }
-    ((SECONDS < deadline)) || { NA[archway]="not ready after ${ARCHWAY_READY_TIMEOUT}s"; return 0; }
+  until timeout 3 curl -fs -o /dev/null "http://127.0.0.1:${ADMIN_PORT[$col]}/readyz"; do
+    alive "$col" || { NA[$col]="exited: $(last_line <"$WORK/$col.log")"; return 0; }
+    ((SECONDS < deadline)) || { NA[$col]="not ready after ${ARCHWAY_READY_TIMEOUT}s"; return 0; }
     sleep 0.5
   done
   # /readyz may not wait for healthy targets; the PONG in proxy_ready does.
-  proxy_ready archway archway || true
+  proxy_ready "$col" "$col" || true
 }
 
 # check_http: the page through every column must be 200 with the original body, not an error page.
@@ -372,7 +391,7 @@ fmt() {  # fmt ROW VALUE
 # table: one TSV line per row (label, then one cell per column, then the ratio) from raw.tsv.
 table() {
   local row col cell v ratio best
-  printf 'row\t%s\tarchway/best peer\n' "$(IFS=$'\t'; echo "${COLUMNS[*]}")"
+  printf 'row\t%s\tarchway/best peer%s\n' "$(IFS=$'\t'; echo "${COLUMNS[*]}")" "${BEFORE_JAR:+$'\t'archway/before}"
   for row in $ROWS; do
     declare -A med=()
     printf '%s' "$(row_label "$row")"
@@ -390,7 +409,13 @@ table() {
     best=$(printf '%s\n' "${med[haproxy]}" "${med[nginx]}" | grep . | sort -g | tail -1 || true)
     ratio="n/a"
     [[ -z ${med[archway]} || -z $best ]] || ratio=$(awk -v a="${med[archway]}" -v b="$best" 'BEGIN { printf "%.2fx", a / b }')
-    printf '\t%s\n' "$ratio"
+    printf '\t%s' "$ratio"
+    if [[ -n $BEFORE_JAR ]]; then
+      ratio="n/a"
+      [[ -z ${med[archway]} || -z ${med[before]} ]] || ratio=$(awk -v a="${med[archway]}" -v b="${med[before]}" 'BEGIN { printf "%.2fx", a / b }')
+      printf '\t%s' "$ratio"
+    fi
+    printf '\n'
     unset med
   done
 }
@@ -402,6 +427,7 @@ write_markdown() {  # write_markdown TABLE_TSV FILE
     echo "- machine: $(nproc) cores, $(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -1), kernel $(uname -r), load before the run: $LOAD_BEFORE"
     echo "- $(haproxy -v | head -1 | cut -d' ' -f1-3), $(nginx -v 2>&1 | cut -d' ' -f3), $(redis-server --version | cut -d' ' -f1-3), $(iperf3 --version | head -1 | cut -d' ' -f1-2), $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)"
     echo "- archway $(git -C "$REPO_DIR" rev-parse --short HEAD 2>/dev/null || echo '?'), $(java -version 2>&1 | head -1)"
+    [[ -z $BEFORE_JAR ]] || echo "- before: $BEFORE_JAR${BEFORE_NAME:+ ($BEFORE_NAME)}"
     echo "- ROUNDS=$ROUNDS DURATION=${DURATION}s WARMUP=${WARMUP}s, median of rounds, column order rotated each round; 2 threads/workers per proxy"
     echo
     awk -F'\t' '{ line = "|"; for (i = 1; i <= NF; i++) line = line " " $i " |"; print line
@@ -417,7 +443,7 @@ main() {
   for row in $ROWS; do row_label "$row" >/dev/null; done
   ((DURATION >= 1 && WARMUP >= 1 && ROUNDS >= 1)) || die "DURATION, WARMUP and ROUNDS must be at least 1"
   ensure_tools
-  for i in "${PORT[@]}" "$ARCHWAY_ADMIN_PORT" "$ARCHWAY_CLUSTER_PORT"; do
+  for i in "${PORT[@]}" "${ADMIN_PORT[@]}" "${CLUSTER_PORT[@]}"; do
     [[ -z $i ]] || port_free "$i" || die "port $i is in use (ss -ltnp says by whom); try PORT_OFFSET=100"
   done
   LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -431,6 +457,7 @@ main() {
   make_certs
   start_redis; start_iperf3; start_page
   start_haproxy; start_nginx_proxy; start_archway
+  [[ -z $BEFORE_JAR ]] || start_archway before
   for col in "${COLUMNS[@]}"; do log "$col: ${NA[$col]:-ready}"; done
   check_http
 

@@ -15,7 +15,6 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.net.SocketAddress;
 import java.net.InetSocketAddress;
@@ -33,6 +32,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
   private static final int MAX_QUEUED = 16;
 
   private final Http1Listener listener;
+  private final IdleWatch idle;
+  private Deadline deadline;
   private Channel channel;
   private InetSocketAddress remoteAddress;
   private SocketAddress remote;
@@ -43,12 +44,23 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
   /** Protocols switched (a WebSocket): the tunnel owns the channel. */
   private boolean handedOver;
 
-  ClientConnection(Http1Listener listener) {
+  ClientConnection(Http1Listener listener, IdleWatch idle) {
     this.listener = listener;
+    this.idle = idle;
+  }
+
+  /** The watch that closes this connection at the listener's idle timeout; reads and writes touch it. */
+  IdleWatch idle() {
+    return idle;
   }
 
   Channel channel() {
     return channel;
+  }
+
+  /** The route timeout of the exchange in flight. */
+  Deadline deadline() {
+    return deadline;
   }
 
   /** The client's address as the forwarded headers take it. */
@@ -67,6 +79,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     channel = ctx.channel();
+    deadline = new Deadline(channel);
     if (channel.remoteAddress() instanceof InetSocketAddress a) {
       remoteAddress = a;
       remote = SocketAddress.inetSocketAddress(a);
@@ -75,6 +88,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    idle.touch();
     if (handedOver) {
       ctx.fireChannelRead(msg);
       return;
@@ -199,15 +213,6 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     queued.clear();
     if (gone != null) gone.clientClosed();
     ctx.fireChannelInactive();
-  }
-
-  @Override
-  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-    if (evt instanceof IdleStateEvent) {
-      ctx.close();
-    } else {
-      ctx.fireUserEventTriggered(evt);
-    }
   }
 
   @Override

@@ -26,14 +26,12 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.cookie.ServerCookieDecoder;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One client request on a {@link Http1Listener}, forwarded at the Netty level: routed, then sent on a
@@ -79,7 +77,8 @@ final class Forward {
   private boolean targetKeepAlive;
   private boolean reopened;
   private String lastFailure = "connect_failed";
-  private ScheduledFuture<?> timer;
+  private boolean timerArmed;
+  private final Runnable expiry = this::timedOut;
   private long connectNanos = -1;
   private long upstreamNanos = -1;
   private long bytesIn;
@@ -176,6 +175,7 @@ final class Forward {
     } else if (backend == null) {
       early.add(content);
     } else {
+      backend.idle().touch();
       backend.channel().write(content, backend.channel().voidPromise());
     }
     if (last && hasBody && !answered && !finished && backend != null) armTimer();
@@ -258,10 +258,12 @@ final class Forward {
     connection.attach(this);
     if (connectNanos < 0) connectNanos = System.nanoTime() - startNanos;
     Channel ch = connection.channel();
+    connection.idle().touch();
     ch.config().setAutoRead(clientChannel.isWritable());
     if (!request.headers().contains(HttpHeaderNames.HOST)) {
       request.headers().set(HttpHeaderNames.HOST, target.address().toString());
     }
+    connection.sending(request.method() == HttpMethod.HEAD);
     ch.write(request, ch.voidPromise());
     if (!hasBody) {
       ch.write(LastHttpContent.EMPTY_LAST_CONTENT, ch.voidPromise());
@@ -309,6 +311,7 @@ final class Forward {
       }
       bytesOut += part.content().readableBytes();
       wroteToClient = true;
+      client.idle().touch();
       if (part instanceof LastHttpContent) {
         responseEnded = true;
         TargetConnection done = backend;
@@ -363,6 +366,7 @@ final class Forward {
     head.setProtocolVersion(version);
     answered = true;
     wroteToClient = true;
+    client.idle().touch();
     clientChannel.write(head, clientChannel.voidPromise());
   }
 
@@ -408,7 +412,7 @@ final class Forward {
     releaseEarly();
     client.handOver(this);
     clientChannel.flush();
-    Tunnel.start(clientChannel, connection.channel(), why -> finish(why, 101));
+    Tunnel.start(clientChannel, client.idle(), connection.channel(), connection.idle(), why -> finish(why, 101));
   }
 
   // ---- answers, timeouts, the end ----
@@ -430,7 +434,7 @@ final class Forward {
   }
 
   private void timedOut() {
-    timer = null;
+    timerArmed = false;
     if (finished || answered) return;
     fail(504, "request_timeout");
     dropBackend();
@@ -493,15 +497,14 @@ final class Forward {
 
   /** The route's timeout, counted afresh: from arrival, and again once a request body is sent in full. */
   private void armTimer() {
-    cancelTimer();
-    timer = clientChannel.eventLoop().schedule(this::timedOut, Math.max(1, route.config().timeout().toMillis()),
-        TimeUnit.MILLISECONDS);
+    timerArmed = true;
+    client.deadline().arm(expiry, route.config().timeout().toMillis());
   }
 
   private void cancelTimer() {
-    if (timer != null) {
-      timer.cancel(false);
-      timer = null;
+    if (timerArmed) {
+      timerArmed = false;
+      client.deadline().clear(expiry);
     }
   }
 

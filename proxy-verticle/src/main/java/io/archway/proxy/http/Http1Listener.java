@@ -13,8 +13,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
-import io.netty.handler.codec.http.HttpResponseEncoder;
-import io.netty.handler.timeout.IdleStateHandler;
+import io.vertx.core.http.impl.VertxHttpResponseEncoder;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -133,14 +132,12 @@ public final class Http1Listener implements HttpFront {
     }
     HttpSite current = site;
     current.meters().accepted();
-    ClientConnection connection = new ClientConnection(this);
+    ClientConnection connection = new ClientConnection(this, IdleWatch.start(ch, current.config().idleTimeout().toMillis()));
     connections.add(connection);
     ChannelPipeline p = ch.pipeline();
-    long idle = current.config().idleTimeout().toMillis();
     String at = vertxHandler.name();
-    p.addBefore(at, "idle", new IdleStateHandler(0, 0, idle, TimeUnit.MILLISECONDS));
     p.addBefore(at, "decoder", Framing.strictDecoder(DECODER));
-    p.addBefore(at, "encoder", new HttpResponseEncoder());
+    p.addBefore(at, "encoder", new VertxHttpResponseEncoder());
     p.addBefore(at, "client", connection);
     p.remove(at);
     ch.closeFuture().addListener(f -> {

@@ -4,7 +4,6 @@ import io.archway.proxy.pool.Target;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 
 /**
@@ -17,6 +16,8 @@ final class TargetConnection extends ChannelInboundHandlerAdapter {
   private final Target target;
   private final TargetConnections owner;
   private Channel channel;
+  private IdleWatch idle;
+  private TargetCodec codec;
   private Forward exchange;
 
   TargetConnection(Target target, TargetConnections owner) {
@@ -32,6 +33,11 @@ final class TargetConnection extends ChannelInboundHandlerAdapter {
     return channel;
   }
 
+  /** The watch that closes this connection at the pool's idle timeout; reads and writes touch it. */
+  IdleWatch idle() {
+    return idle;
+  }
+
   TargetConnections owner() {
     return owner;
   }
@@ -39,6 +45,11 @@ final class TargetConnection extends ChannelInboundHandlerAdapter {
   /** Whether a new request may go out on it. */
   boolean usable() {
     return channel != null && channel.isActive();
+  }
+
+  /** Before a request goes out: whether it is a HEAD, whose response has no body. */
+  void sending(boolean head) {
+    codec.expectBodyless(head);
   }
 
   /** From now on the target's messages go to {@code to} (null: none expected). */
@@ -53,10 +64,13 @@ final class TargetConnection extends ChannelInboundHandlerAdapter {
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     channel = ctx.channel();
+    idle = IdleWatch.start(channel, owner.idleMillis());
+    codec = ctx.pipeline().get(TargetCodec.class);
   }
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    idle.touch();
     Forward to = exchange;
     if (to == null) {
       // Nothing was asked: a target talking out of turn cannot be trusted with the next request.
@@ -84,15 +98,6 @@ final class TargetConnection extends ChannelInboundHandlerAdapter {
     Forward to = exchange;
     exchange = null;
     if (to != null) to.targetClosed();
-  }
-
-  @Override
-  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-    if (evt instanceof IdleStateEvent) {
-      ctx.close();
-    } else {
-      ReferenceCountUtil.release(evt);
-    }
   }
 
   @Override

@@ -12,17 +12,14 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.resolver.AddressResolverGroup;
-import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpHeadersFactory;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.vertx.core.http.impl.headers.HeadersMultiMap;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 
 /**
@@ -117,6 +114,11 @@ final class TargetConnections {
     if (next != null) open(slot, next);
   }
 
+  /** How long a connection may carry nothing before it is closed: the pool's idle timeout. */
+  long idleMillis() {
+    return config.idleTimeout().toMillis();
+  }
+
   /** Closes the idle connections; the busy ones close when their exchange ends. */
   void retire() {
     retired = true;
@@ -141,10 +143,8 @@ final class TargetConnections {
         .handler(new ChannelInitializer<>() {
           @Override
           protected void initChannel(Channel ch) {
-            long idle = config.idleTimeout().toMillis();
-            ch.pipeline().addLast("idle", new IdleStateHandler(0, 0, idle, TimeUnit.MILLISECONDS));
-            ch.pipeline().addLast("codec", new HttpClientCodec(new HttpDecoderConfig()
-                .setHeadersFactory(HEADERS).setTrailersFactory(HEADERS), false, false));
+            ch.pipeline().addLast("codec", new TargetCodec(new HttpDecoderConfig()
+                .setHeadersFactory(HEADERS).setTrailersFactory(HEADERS)));
             ch.pipeline().addLast("target", connection);
           }
         });

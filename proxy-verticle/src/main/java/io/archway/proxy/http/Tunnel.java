@@ -7,7 +7,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.util.function.Consumer;
 
@@ -15,7 +14,7 @@ import java.util.function.Consumer;
  * What a client connection and its target connection become once the target switched protocols (101,
  * a WebSocket): HTTP's codecs leave both pipelines and bytes pass each way as they are, flushed once
  * per read burst, with autoread for backpressure. Either side closing closes the other once what it
- * sent is written; an idle timeout on either side closes both.
+ * sent is written; either side's idle timeout (the listener's, the pool's) closes both.
  */
 final class Tunnel {
 
@@ -34,10 +33,11 @@ final class Tunnel {
   }
 
   /** Takes both channels over; {@code ended} gets {@code client_close} or {@code backend_close} once both are closed. */
-  static void start(Channel client, Channel target, Consumer<String> ended) {
+  static void start(Channel client, IdleWatch clientIdle, Channel target, IdleWatch targetIdle,
+      Consumer<String> ended) {
     Tunnel tunnel = new Tunnel(client, target, ended);
-    tunnel.clientSide = tunnel.new Side(target, "client_close");
-    tunnel.targetSide = tunnel.new Side(client, "backend_close");
+    tunnel.clientSide = tunnel.new Side(target, clientIdle, targetIdle, "client_close");
+    tunnel.targetSide = tunnel.new Side(client, targetIdle, clientIdle, "backend_close");
     tunnel.install(client, tunnel.clientSide, "decoder", "encoder", "client");
     tunnel.install(target, tunnel.targetSide, "codec", "target");
   }
@@ -66,12 +66,16 @@ final class Tunnel {
 
   private final class Side extends ChannelInboundHandlerAdapter {
     private final Channel to;
+    private final IdleWatch fromIdle;
+    private final IdleWatch toIdle;
     private final String whenClosed;
     private boolean wrote;
     private long lastRead = System.nanoTime();
 
-    Side(Channel to, String whenClosed) {
+    Side(Channel to, IdleWatch fromIdle, IdleWatch toIdle, String whenClosed) {
       this.to = to;
+      this.fromIdle = fromIdle;
+      this.toIdle = toIdle;
       this.whenClosed = whenClosed;
     }
 
@@ -89,6 +93,8 @@ final class Tunnel {
       }
       wrote = true;
       lastRead = System.nanoTime();
+      fromIdle.touch();
+      toIdle.touch();
       to.write(bytes, to.voidPromise());
       if (!to.isWritable()) ctx.channel().config().setAutoRead(false);
     }
@@ -111,12 +117,6 @@ final class Tunnel {
       if (termination == null) termination = starter(this).whenClosed;
       to.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
       if (--open == 0) ended.accept(termination);
-    }
-
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-      if (evt instanceof IdleStateEvent) ctx.close();
-      ReferenceCountUtil.release(evt);
     }
 
     @Override

@@ -129,6 +129,24 @@ class Http1ListenerTest {
     assertThat(ports).hasSize(1);
   }
 
+  @Test
+  void aHeadResponseHasNoBodyAndTheConnectionsCarryOn() throws Exception {
+    apply(httpListener("web", port, new JsonArray().add(route("app"))), httpPool("app", app.address()));
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(10_000);
+      var out = socket.getOutputStream();
+      out.write("HEAD /h HTTP/1.1\r\nhost: a\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+      InputStream in = socket.getInputStream();
+      ByteArrayOutputStream head = new ByteArrayOutputStream();
+      while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) head.write(in.read());
+      assertThat(head.toString(StandardCharsets.ISO_8859_1)).startsWith("HTTP/1.1 200");
+      // The next response starts right after the head: nothing was taken for a body on either side.
+      out.write("GET /after HTTP/1.1\r\nhost: a\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+      assertThat(readResponse(in)).startsWith("HTTP/1.1 200").contains("\"uri\":\"/after\"");
+    }
+    assertThat(app.seen()).extracting(s -> s.getString("method")).containsExactly("HEAD", "GET");
+  }
+
   /** One response with a Content-Length, read whole. */
   private static String readResponse(InputStream in) throws Exception {
     ByteArrayOutputStream head = new ByteArrayOutputStream();
