@@ -7,8 +7,9 @@
 #
 # Load through the node, all at once: redis-benchmark pipelined and one connection per request,
 # iperf3 in short bursts, a churn of new TCP connections (python), TLS-terminated redis with a new
-# handshake per request, and HTTP to an nginx page: wrk keep-alive, wrk with a new connection per
-# request, and h2load over cleartext HTTP/2 (h2c), each in 5 s bursts. Every 10 s a config write
+# handshake per request, and HTTP to an nginx page: wrk keep-alive and wrk with a new connection per
+# request through a plain http listener (the Netty-level path), and h2load over cleartext HTTP/2 (h2c)
+# through an h2c listener (Vert.x's server), each in 5 s bursts. Every 10 s a config write
 # (PUT /api/pools/redis, alternating connectTimeout); every 30 s the echo backend behind the "churn"
 # pool is killed and restarted. The node runs with Netty's leak detector at LEAK_LEVEL (default
 # paranoid: every buffer tracked; LEAK_LEVEL=simple runs at the product's own cost). At the end: open
@@ -20,7 +21,7 @@ DURATION=${1:-600}
 BASE=${BASE_PORT:-16900}
 LEAK_LEVEL=${LEAK_LEVEL:-paranoid}
 REDIS=$BASE; ECHO=$((BASE + 1)); IPERF=$((BASE + 2)); PAGE=$((BASE + 3))
-GW_REDIS=$((BASE + 10)); GW_CHURN=$((BASE + 11)); GW_IPERF=$((BASE + 12)); GW_TLS=$((BASE + 13)); GW_HTTP=$((BASE + 14))
+GW_REDIS=$((BASE + 10)); GW_CHURN=$((BASE + 11)); GW_IPERF=$((BASE + 12)); GW_TLS=$((BASE + 13)); GW_HTTP=$((BASE + 14)); GW_HTTP1=$((BASE + 15))
 ADMIN=$((BASE + 20)); CLUSTER=$((BASE + 21))
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_DIR=$(dirname "$BENCH_DIR")
@@ -97,6 +98,7 @@ listeners:
   - {name: iperf, host: 127.0.0.1, port: $GW_IPERF, pool: iperf}
   - {name: redis-tls, protocol: tls, host: 127.0.0.1, port: $GW_TLS, pool: redis, tls: {certificates: [soak]}}
   - {name: web, protocol: http, host: 127.0.0.1, port: $GW_HTTP, pool: page, http2: true}
+  - {name: web1, protocol: http, host: 127.0.0.1, port: $GW_HTTP1, pool: page}
 pools:
   - $(pool_yaml 5s | sed '2,$s/^/    /')
   - name: churn
@@ -147,8 +149,9 @@ loop iperf iperf3 --client 127.0.0.1 --port "$GW_IPERF" --time 5 --connect-timeo
 loop churn python3 "$BENCH_DIR/idle_conns.py" clients "$GW_CHURN" 200 0 & LOADS+=($!)
 # wrk and h2load exit 0 whatever the responses were: a run fails on any error or non-2xx response.
 WEB="http://127.0.0.1:$GW_HTTP/index.html"
-loop http-keepalive bash -c "out=\$(wrk -t1 -c20 -d5s $WEB 2>&1); echo \"\$out\"; ! grep -qE 'Non-2xx|Socket errors' <<<\"\$out\"" & LOADS+=($!)
-loop http-newconn bash -c "out=\$(wrk -t1 -c4 -d5s -H 'Connection: close' $WEB 2>&1); echo \"\$out\"; ! grep -qE 'Non-2xx|Socket errors' <<<\"\$out\"" & LOADS+=($!)
+WEB1="http://127.0.0.1:$GW_HTTP1/index.html"
+loop http-keepalive bash -c "out=\$(wrk -t1 -c20 -d5s $WEB1 2>&1); echo \"\$out\"; ! grep -qE 'Non-2xx|Socket errors' <<<\"\$out\"" & LOADS+=($!)
+loop http-newconn bash -c "out=\$(wrk -t1 -c4 -d5s -H 'Connection: close' $WEB1 2>&1); echo \"\$out\"; ! grep -qE 'Non-2xx|Socket errors' <<<\"\$out\"" & LOADS+=($!)
 loop h2c bash -c "out=\$(h2load -c4 -m8 -D5 $WEB 2>&1); echo \"\$out\"; grep -qE ' 0 failed, 0 errored, 0 timeout' <<<\"\$out\"" & LOADS+=($!)
 
 writes=0 write_failures=0 restarts=0 tick=0

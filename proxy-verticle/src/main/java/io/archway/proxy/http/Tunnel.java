@@ -54,10 +54,9 @@ final class Tunnel {
   }
 
   /**
-   * Who ended the tunnel, as seen when {@code closedFirst}'s connection closed. In a WebSocket closing
-   * handshake the server closes TCP first whoever began it (RFC 6455 7.1.1), so the side that began is
-   * the one whose close frame came first: a closing side that spoke last was answering the other's close
-   * frame; one that the other answered began it.
+   * Who ended the tunnel, as seen when {@code closedFirst}'s connection closed: the side that had been
+   * silent longer. In a WebSocket closing handshake the server closes TCP first whoever began it (RFC
+   * 6455 7.1.1), and the side that began sent its close frame before the other answered.
    */
   private Side starter(Side closedFirst) {
     Side other = closedFirst == clientSide ? targetSide : clientSide;
