@@ -76,12 +76,10 @@ final class Exchange {
   }
 
   private void next() {
-    int index = -1;
-    if (triedCount == 0 && pool.affinity()) {
+    int index = pool.next(tried, triedCount, () -> {
       Cookie cookie = request.getCookie(pool.http().affinityCookie());
-      index = pool.affine(cookie == null ? null : cookie.getValue());
-    }
-    if (index < 0 && triedCount < tried.length) index = pool.pick(tried, triedCount);
+      return cookie == null ? null : cookie.getValue();
+    });
     if (index < 0) {
       boolean none = triedCount == 0;
       fail(none ? 503 : 502, none ? "no_target" : lastFailure);

@@ -216,9 +216,7 @@ final class Forward {
   // ---- the target ----
 
   private void next() {
-    int index = -1;
-    if (triedCount == 0 && pool.affinity()) index = pool.affine(cookie(pool.http().affinityCookie()));
-    if (index < 0 && triedCount < tried.length) index = pool.pick(tried, triedCount);
+    int index = pool.next(tried, triedCount, () -> cookie(pool.http().affinityCookie()));
     if (index < 0) {
       boolean none = triedCount == 0;
       fail(none ? 503 : 502, none ? "no_target" : lastFailure);

@@ -1,7 +1,6 @@
 package io.archway.proxy.http;
 
 import io.archway.core.config.ListenerConfig;
-import io.archway.core.config.RouteConfig;
 import io.archway.proxy.accesslog.AccessLog;
 import io.archway.proxy.listener.ListenerMeters;
 import io.archway.proxy.listener.RunningListener;
@@ -17,7 +16,6 @@ import io.vertx.core.http.impl.VertxHttpResponseEncoder;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxException;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetServer;
@@ -43,8 +41,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Http1Listener implements HttpFront {
 
-  private static final long RELEASE_WAIT_MS = 2_000;
-  private static final long RETRY_MS = 10;
   /** Vert.x closes what is left this long after our own drain deadline, which always comes first. */
   private static final long VERTX_GRACE_MS = 5_000;
   /** Vert.x's defaults for request lines (4 KiB), headers (8 KiB) and body parts. */
@@ -97,28 +93,21 @@ public final class Http1Listener implements HttpFront {
   @Override
   public Future<Void> bind(RunningListener previous) {
     if (previous == null) return listen(0);
-    long deadline = System.nanoTime() + RELEASE_WAIT_MS * 1_000_000;
+    long deadline = SharedSocket.releaseDeadline();
     return previous.socketReleased().compose(v -> listen(deadline));
   }
 
   private Future<Void> listen(long deadline) {
     ListenerConfig config = site.config();
-    NetServer attempt = vertx.createNetServer(new NetServerOptions()
-        .setHost(config.host())
-        .setPort(config.port())
-        .setReusePort(config.reusePort())
-        .setTcpNoDelay(true));
-    attempt.connectHandler(this::accept);
-    server = attempt;
-    return attempt.listen().<Void>mapEmpty().recover(err -> {
-      attempt.close();
-      if (deadline != 0 && System.nanoTime() < deadline && reason(err).contains("in use")) {
-        Promise<Void> retry = Promise.promise();
-        vertx.setTimer(RETRY_MS, id -> listen(deadline).onComplete(retry));
-        return retry.future();
-      }
-      return Future.failedFuture(new VertxException(
-          "listener '" + config.name() + "': cannot bind " + HttpListener.address(config) + ": " + reason(err), true));
+    return SharedSocket.bind(vertx, config.name(), config.host(), config.port(), deadline, () -> {
+      NetServer attempt = vertx.createNetServer(new NetServerOptions()
+          .setHost(config.host())
+          .setPort(config.port())
+          .setReusePort(config.reusePort())
+          .setTcpNoDelay(true));
+      attempt.connectHandler(this::accept);
+      server = attempt;
+      return attempt.listen().<Void>mapEmpty().onFailure(err -> attempt.close());
     });
   }
 
@@ -149,12 +138,7 @@ public final class Http1Listener implements HttpFront {
   /** Stops accepting and drains for the longest drain timeout among the pools its routes use. */
   @Override
   public Future<Void> stop(Termination why) {
-    Duration drain = Duration.ZERO;
-    for (RouteConfig route : HttpListener.routes(site.config())) {
-      HttpPool pool = pools.get(route.pool());
-      if (pool != null && pool.pool().drainTimeout().compareTo(drain) > 0) drain = pool.pool().drainTimeout();
-    }
-    return stop(why, drain);
+    return stop(why, HttpListener.longestDrain(site.config(), pools));
   }
 
   /**
@@ -189,22 +173,16 @@ public final class Http1Listener implements HttpFront {
 
   @Override
   public boolean stoppedLongAgo() {
-    return stopped != null && System.nanoTime() - stopNanos > 10 * RELEASE_WAIT_MS * 1_000_000;
+    return stopped != null && System.nanoTime() - stopNanos > 10 * SharedSocket.RELEASE_WAIT_MS * 1_000_000;
   }
 
   @Override
   public Future<Void> socketReleased() {
     ListenerConfig config = site.config();
-    return SharedSocket.released(vertx, config.host(), config.port(), socketOwnerAtStop, RELEASE_WAIT_MS);
+    return SharedSocket.released(vertx, config.host(), config.port(), socketOwnerAtStop, SharedSocket.RELEASE_WAIT_MS);
   }
 
   /** Requests pick among enabled targets only; a request in flight to a draining target finishes. */
   @Override
   public void drainTargets(Map<String, Pool> pools) {}
-
-  private static String reason(Throwable err) {
-    String message = err.getMessage() == null ? err.getClass().getSimpleName() : err.getMessage();
-    int at = message.indexOf("failed: ");
-    return at >= 0 ? message.substring(at + "failed: ".length()) : message;
-  }
 }

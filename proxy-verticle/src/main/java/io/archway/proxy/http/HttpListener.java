@@ -19,9 +19,7 @@ import io.archway.proxy.tls.HandshakeLog;
 import io.archway.proxy.transport.GatewayTransport;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxException;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
@@ -42,9 +40,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class HttpListener implements HttpFront {
 
-  /** How long a new listener waits for the socket an old one gave up at the same address. */
-  private static final long RELEASE_WAIT_MS = 2_000;
-  private static final long RETRY_MS = 10;
   /** A WebSocket frame is held whole while relayed: larger ones close the WebSocket (1009). */
   static final int MAX_WEBSOCKET_FRAME = 1024 * 1024;
 
@@ -144,7 +139,7 @@ public final class HttpListener implements HttpFront {
   @Override
   public Future<Void> bind(RunningListener previous) {
     if (previous == null) return listen(0);
-    long deadline = System.nanoTime() + RELEASE_WAIT_MS * 1_000_000;
+    long deadline = SharedSocket.releaseDeadline();
     return previous.socketReleased().compose(v -> listen(deadline));
   }
 
@@ -180,6 +175,10 @@ public final class HttpListener implements HttpFront {
           + "listener needs a Vert.x built with GatewayTransport (Vertx.builder().withTransport(..)), which "
           + "guards the first request of each h2c connection against request smuggling; this one was not"));
     }
+    return SharedSocket.bind(vertx, config.name(), config.host(), config.port(), deadline, () -> serve(options));
+  }
+
+  private Future<Void> serve(HttpServerOptions options) {
     HttpServer attempt = vertx.createHttpServer(options);
     attempt.connectionHandler(connection -> {
       // On h2c connections FirstBytes swapped the decoder already: Vert.x calls this only once the first
@@ -200,16 +199,7 @@ public final class HttpListener implements HttpFront {
       HandshakeLog.clientFailed(site.listener(), null, err);
     });
     server = attempt;
-    return attempt.listen().<Void>mapEmpty().recover(err -> {
-      attempt.close();
-      if (deadline != 0 && System.nanoTime() < deadline && reason(err).contains("in use")) {
-        Promise<Void> retry = Promise.promise();
-        vertx.setTimer(RETRY_MS, id -> listen(deadline).onComplete(retry));
-        return retry.future();
-      }
-      return Future.failedFuture(new VertxException(
-          "listener '" + config.name() + "': cannot bind " + address(config) + ": " + reason(err), true));
-    });
+    return attempt.listen().<Void>mapEmpty().onFailure(err -> attempt.close());
   }
 
   private void request(HttpServerRequest request) {
@@ -278,12 +268,17 @@ public final class HttpListener implements HttpFront {
   /** Stops accepting and drains for the longest drain timeout among the pools its routes use. */
   @Override
   public Future<Void> stop(Termination why) {
+    return stop(why, longestDrain(site.config(), pools));
+  }
+
+  /** The longest {@code drainTimeout} among the pools the listener's routes use. */
+  static Duration longestDrain(ListenerConfig config, PoolClients pools) {
     Duration drain = Duration.ZERO;
-    for (RouteConfig route : routes(site.config())) {
+    for (RouteConfig route : routes(config)) {
       HttpPool pool = pools.get(route.pool());
       if (pool != null && pool.pool().drainTimeout().compareTo(drain) > 0) drain = pool.pool().drainTimeout();
     }
-    return stop(why, drain);
+    return drain;
   }
 
   /**
@@ -308,27 +303,16 @@ public final class HttpListener implements HttpFront {
 
   @Override
   public boolean stoppedLongAgo() {
-    return stopped != null && System.nanoTime() - stopNanos > 10 * RELEASE_WAIT_MS * 1_000_000;
+    return stopped != null && System.nanoTime() - stopNanos > 10 * SharedSocket.RELEASE_WAIT_MS * 1_000_000;
   }
 
   @Override
   public Future<Void> socketReleased() {
     ListenerConfig config = site.config();
-    return SharedSocket.released(vertx, config.host(), config.port(), socketOwnerAtStop, RELEASE_WAIT_MS);
+    return SharedSocket.released(vertx, config.host(), config.port(), socketOwnerAtStop, SharedSocket.RELEASE_WAIT_MS);
   }
 
   /** Requests pick among enabled targets only; a request in flight to a draining target finishes. */
   @Override
   public void drainTargets(Map<String, Pool> pools) {}
-
-  static String address(ListenerConfig config) {
-    String host = config.host();
-    return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + config.port();
-  }
-
-  private static String reason(Throwable err) {
-    String message = err.getMessage() == null ? err.getClass().getSimpleName() : err.getMessage();
-    int at = message.indexOf("failed: ");
-    return at >= 0 ? message.substring(at + "failed: ".length()) : message;
-  }
 }

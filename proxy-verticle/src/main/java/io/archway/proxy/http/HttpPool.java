@@ -76,6 +76,17 @@ final class HttpPool {
     return pool.target(index);
   }
 
+  /**
+   * The target for attempt number {@code count} of a request: on the first, the one its affinity cookie
+   * ({@code cookieValue}, asked only then) names if still usable; else the next round robin among those
+   * not {@code tried}; -1 when none is left.
+   */
+  int next(int[] tried, int count, java.util.function.Supplier<String> cookieValue) {
+    int index = count == 0 && affinity() ? affine(cookieValue.get()) : -1;
+    if (index < 0 && count < tried.length) index = pick(tried, count);
+    return index;
+  }
+
   /** The next target round robin, as {@link Pool#pick}. */
   int pick(int[] tried, int count) {
     return pool.pick(tried, count, null);

@@ -18,7 +18,6 @@ import io.archway.proxy.tls.ServerTls;
 import io.archway.proxy.tls.TlsSession;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.VertxException;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetServer;
@@ -42,9 +41,6 @@ public final class Listener implements RunningListener {
   private static final int CLOSE_BATCHES = 10;
   /** Vert.x closes what is left this long after our own drain deadline, which always comes first. */
   private static final long VERTX_GRACE_MS = 5_000;
-  /** How long a new listener waits for the socket an old one gave up at the same address. */
-  private static final long RELEASE_WAIT_MS = 2_000;
-  private static final long RETRY_MS = 10;
   /** How long a passthrough client has to send its ClientHello (or its idle timeout, if shorter). */
   static final long CLIENT_HELLO_TIMEOUT_MS = 10_000;
 
@@ -89,29 +85,21 @@ public final class Listener implements RunningListener {
   @Override
   public Future<Void> bind(RunningListener previous) {
     if (previous == null) return listen(0);
-    long deadline = System.nanoTime() + RELEASE_WAIT_MS * 1_000_000;
+    long deadline = SharedSocket.releaseDeadline();
     return previous.socketReleased().compose(v -> listen(deadline));
   }
 
   /** Until {@code deadline} (nanoTime; 0: no retry), retries while the address is still in use. */
   private Future<Void> listen(long deadline) {
-    NetServer attempt = services.vertx().createNetServer(new NetServerOptions()
-        .setHost(config.host())
-        .setPort(config.port())
-        .setReusePort(config.reusePort())
-        .setTcpNoDelay(true));
-    attempt.connectHandler(this::accept);
-    server = attempt;
-    return attempt.listen().<Void>mapEmpty().recover(err -> {
-      attempt.close();
-      if (deadline != 0 && System.nanoTime() < deadline && reason(err).contains("in use")) {
-        // On NIO a closed server socket keeps its port until its selector drops the key.
-        Promise<Void> retry = Promise.promise();
-        services.vertx().setTimer(RETRY_MS, id -> listen(deadline).onComplete(retry));
-        return retry.future();
-      }
-      return Future.failedFuture(new VertxException(
-          "listener '" + config.name() + "': cannot bind " + address(config) + ": " + reason(err), true));
+    return SharedSocket.bind(services.vertx(), config.name(), config.host(), config.port(), deadline, () -> {
+      NetServer attempt = services.vertx().createNetServer(new NetServerOptions()
+          .setHost(config.host())
+          .setPort(config.port())
+          .setReusePort(config.reusePort())
+          .setTcpNoDelay(true));
+      attempt.connectHandler(this::accept);
+      server = attempt;
+      return attempt.listen().<Void>mapEmpty().onFailure(err -> attempt.close());
     });
   }
 
@@ -196,12 +184,12 @@ public final class Listener implements RunningListener {
   /** True when this listener stopped long enough ago that its socket is surely gone. */
   @Override
   public boolean stoppedLongAgo() {
-    return stopped != null && System.nanoTime() - stopNanos > 10 * RELEASE_WAIT_MS * 1_000_000;
+    return stopped != null && System.nanoTime() - stopNanos > 10 * SharedSocket.RELEASE_WAIT_MS * 1_000_000;
   }
 
   @Override
   public Future<Void> socketReleased() {
-    return SharedSocket.released(services.vertx(), config.host(), config.port(), socketOwnerAtStop, RELEASE_WAIT_MS);
+    return SharedSocket.released(services.vertx(), config.host(), config.port(), socketOwnerAtStop, SharedSocket.RELEASE_WAIT_MS);
   }
 
   private void accept(NetSocket socket) {
@@ -338,18 +326,6 @@ public final class Listener implements RunningListener {
     return new AccessLogEntry(relay.acceptMillis(), services.node(), listenerName, relay.clientAddress(),
         relay.target(), opened.pool, relay.bytesIn(), relay.bytesOut(), relay.connectNanos(), durationNanos,
         opened.tls, t == null ? null : t.keyword());
-  }
-
-  static String address(ListenerConfig config) {
-    String host = config.host();
-    return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + config.port();
-  }
-
-  /** The operating system's words, without Netty's "bind(..) failed: " prefix. */
-  private static String reason(Throwable err) {
-    String message = err.getMessage() == null ? err.getClass().getSimpleName() : err.getMessage();
-    int at = message.indexOf("failed: ");
-    return at >= 0 ? message.substring(at + "failed: ".length()) : message;
   }
 
   /** The pool a connection went to (a passthrough client's depends on its SNI) and its TLS, if any. */

@@ -3,10 +3,12 @@ package io.archway.proxy.listener;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxException;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.net.impl.NetServerInternal;
 import io.vertx.core.net.impl.ServerID;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Vert.x shares one server socket per address among the verticles listening on it. A server that
@@ -18,6 +20,9 @@ import java.util.Map;
 public final class SharedSocket {
 
   private static final long POLL_MS = 2;
+  /** How long a listener waits for the socket an old one gave up at the same address. */
+  public static final long RELEASE_WAIT_MS = 2_000;
+  private static final long RETRY_MS = 10;
 
   private SharedSocket() {}
 
@@ -44,5 +49,42 @@ public final class SharedSocket {
       }
     });
     return promise.future();
+  }
+
+  /**
+   * Binds with {@code attempt} (which creates a server, listens, and closes that server if listening
+   * failed), retrying every few milliseconds while the address is still in use until {@code deadline}
+   * (nanoTime; 0: no retry), for an old listener's socket on its way out (on NIO a closed server socket
+   * keeps its port until its selector drops the key). Fails naming the listener, the address and the
+   * operating system's reason.
+   */
+  public static Future<Void> bind(Vertx vertx, String listener, String host, int port, long deadline,
+      Supplier<Future<Void>> attempt) {
+    return attempt.get().recover(err -> {
+      if (deadline != 0 && System.nanoTime() < deadline && reason(err).contains("in use")) {
+        Promise<Void> retry = Promise.promise();
+        vertx.setTimer(RETRY_MS, id -> bind(vertx, listener, host, port, deadline, attempt).onComplete(retry));
+        return retry.future();
+      }
+      return Future.failedFuture(new VertxException(
+          "listener '" + listener + "': cannot bind " + address(host, port) + ": " + reason(err), true));
+    });
+  }
+
+  /** The deadline for {@link #bind} after a listener that stopped at the same address. */
+  public static long releaseDeadline() {
+    return System.nanoTime() + RELEASE_WAIT_MS * 1_000_000;
+  }
+
+  /** {@code host:port}, IPv6 hosts in brackets. */
+  public static String address(String host, int port) {
+    return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+  }
+
+  /** The operating system's words, without Netty's "bind(..) failed: " prefix. */
+  private static String reason(Throwable err) {
+    String message = err.getMessage() == null ? err.getClass().getSimpleName() : err.getMessage();
+    int at = message.indexOf("failed: ");
+    return at >= 0 ? message.substring(at + "failed: ".length()) : message;
   }
 }
