@@ -10,7 +10,7 @@ import io.archway.core.node.ConfigApplier;
 import io.archway.core.node.NodeContext;
 import io.archway.proxy.accesslog.AccessLog;
 import io.archway.proxy.connect.Connector;
-import io.archway.proxy.http.Http1Listener;
+import io.archway.proxy.http.PlainHttpListener;
 import io.archway.proxy.http.HttpFront;
 import io.archway.proxy.http.HttpListener;
 import io.archway.proxy.http.PoolClients;
@@ -168,7 +168,7 @@ public final class ProxyVerticle extends VerticleBase implements ConfigApplier {
     for (PoolConfig pc : config.pools()) {
       Pool current = pools.get(pc.name());
       BackendTls backendTls = null;
-      // https pools too: the Netty-level HTTP path (Http1Listener) starts its TLS with it.
+      // https pools too: the Netty-level HTTP path (PlainHttpListener) starts its TLS with it.
       if (pc.protocol() == PoolProtocol.TLS || pc.protocol() == PoolProtocol.HTTPS && pc.http().version() == 1) {
         try {
           backendTls = tls.pool(pc, certificates);
@@ -262,7 +262,7 @@ public final class ProxyVerticle extends VerticleBase implements ConfigApplier {
   private HttpFront http(Wanted w, boolean logEnabled) throws java.io.IOException {
     HttpListener.Shape shape = HttpListener.shapeOf(w.config(), pools);
     return shape.nettyLevel()
-        ? new Http1Listener(vertx, node.nodeName(), services.registry(), accessLog, httpPools, w.config(), logEnabled,
+        ? new PlainHttpListener(vertx, node.nodeName(), services.registry(), accessLog, httpPools, w.config(), logEnabled,
             shape)
         : new HttpListener(vertx, node.nodeName(), services.registry(), accessLog, httpPools, w.config(), logEnabled,
             w.ssl(), w.tls(), shape);

@@ -7,32 +7,46 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.util.ReferenceCountUtil;
+import io.vertx.core.http.impl.headers.HeadersMultiMap;
 import io.vertx.core.net.SocketAddress;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayDeque;
 
 /**
- * A client's HTTP/1.x connection to a {@link Http1Listener}, the last handler of its pipeline (after
+ * A client's HTTP/1.x connection to a {@link PlainHttpListener}, the last handler of its pipeline (after
  * the strict request decoder and the response encoder): one {@link Forward} at a time, requests the
  * client pipelined behind it held until it is over, reads paused while a request body has nowhere to
- * go. Closes at the listener's idle timeout. Confined to the connection's event loop.
+ * go. Closes at the listener's idle timeout. On a connection that switched to HTTP/2 ({@link H2c}) it
+ * stays last in the connection's pipeline to drain and close it, and each stream has one of its own
+ * ({@link #stream}) for the stream's one request. Confined to the connection's event loop.
  */
 final class ClientConnection extends ChannelInboundHandlerAdapter {
 
   /** Pipelined requests read ahead of their turn, at most: then reading waits. */
   private static final int MAX_QUEUED = 16;
 
-  private final Http1Listener listener;
+  private final PlainHttpListener listener;
   private final IdleWatch idle;
+  /** The connection's own channel: this one's, or for a stream the HTTP/2 connection's. */
+  private final Channel transport;
+  private final boolean stream;
+  /** The connection switched to HTTP/2: its streams carry the requests. */
+  private Http2FrameCodec http2;
   private Deadline deadline;
   private Channel channel;
   private InetSocketAddress remoteAddress;
@@ -44,9 +58,35 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
   /** Protocols switched (a WebSocket): the tunnel owns the channel. */
   private boolean handedOver;
 
-  ClientConnection(Http1Listener listener, IdleWatch idle) {
+  ClientConnection(PlainHttpListener listener, IdleWatch idle) {
+    this(listener, idle, null, false);
+  }
+
+  private ClientConnection(PlainHttpListener listener, IdleWatch idle, Channel transport, boolean stream) {
     this.listener = listener;
     this.idle = idle;
+    this.transport = transport;
+    this.stream = stream;
+  }
+
+  /** The handler of one stream of an HTTP/2 {@code connection}: idle and closed with the connection. */
+  static ClientConnection stream(PlainHttpListener listener, ClientConnection connection) {
+    return new ClientConnection(listener, connection.idle, connection.channel, true);
+  }
+
+  /** From now on the connection's requests come on HTTP/2 streams. */
+  void switchedToHttp2(Http2FrameCodec codec) {
+    http2 = codec;
+  }
+
+  /** The channel of the client's TCP connection, whose event loop and transport target connections share. */
+  Channel transport() {
+    return transport == null ? channel : transport;
+  }
+
+  /** The protocol for the access log. */
+  String protocol(HttpVersion version) {
+    return stream ? "HTTP/2" : version == HttpVersion.HTTP_1_0 ? "HTTP/1.0" : "HTTP/1.1";
   }
 
   /** The watch that closes this connection at the listener's idle timeout; reads and writes touch it. */
@@ -89,8 +129,24 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     idle.touch();
+    if (http2 != null) {
+      // The connection's own frames (settings, pings): Netty's HTTP/2 codec has dealt with them.
+      ReferenceCountUtil.release(msg);
+      return;
+    }
     if (handedOver) {
       ctx.fireChannelRead(msg);
+      return;
+    }
+    if (msg instanceof FullHttpRequest full) {
+      // An Upgrade: h2c request that could not switch (no valid HTTP2-Settings), held whole by the upgrade
+      // handler: it goes on as HTTP/1.1, in the two parts a request always comes in here.
+      HeadersMultiMap headers = HeadersMultiMap.httpHeaders();
+      full.headers().forEach(h -> headers.add(h.getKey(), h.getValue()));
+      HttpRequest head = new DefaultHttpRequest(full.protocolVersion(), full.method(), full.uri(), headers);
+      head.setDecoderResult(full.decoderResult());
+      channelRead(ctx, head);
+      channelRead(ctx, new DefaultLastHttpContent(full.content(), full.trailingHeaders()));
       return;
     }
     if (current != null && !current.requestEnded() && msg instanceof HttpContent part) {
@@ -181,16 +237,34 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
   /** Reads while what is read has somewhere to go. */
   void updateReading() {
-    if (handedOver || !channel.isActive()) return;
+    if (handedOver || http2 != null || !channel.isActive()) return;
     boolean read = current == null ? queued.size() < MAX_QUEUED
         : current.requestEnded() ? queued.size() < MAX_QUEUED : current.wantsClientBytes();
     if (channel.config().isAutoRead() != read) channel.config().setAutoRead(read);
   }
 
-  /** The listener stops: an idle connection closes now, a busy one after its exchange. */
-  void drain() {
+  /**
+   * The listener stops: an idle connection closes now, a busy one after its exchange; an HTTP/2 one
+   * says GOAWAY and closes once its streams are done, or at the latest after {@code drain}.
+   */
+  void drain(Duration drain) {
     closing = true;
-    if (current == null && !handedOver) channel.close();
+    if (http2 != null) {
+      http2.gracefulShutdownTimeoutMillis(drain.toMillis());
+      channel.close();
+    } else if (current == null && !handedOver) {
+      channel.close();
+    }
+  }
+
+  /** Closes the connection now, HTTP/2 streams in flight or not. */
+  void closeNow() {
+    if (http2 != null) {
+      // Past the HTTP/2 handler, whose close would wait for the streams again.
+      channel.eventLoop().execute(() -> channel.unsafe().close(channel.voidPromise()));
+    } else {
+      channel.close();
+    }
   }
 
   @Override

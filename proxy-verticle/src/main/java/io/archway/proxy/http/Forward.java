@@ -34,7 +34,7 @@ import java.util.ArrayDeque;
 import java.util.Set;
 
 /**
- * One client request on a {@link Http1Listener}, forwarded at the Netty level: routed, then sent on a
+ * One client request on a {@link PlainHttpListener}, forwarded at the Netty level: routed, then sent on a
  * kept-alive connection to a target of the route's pool (the affinity cookie's, else round robin), its
  * body and the target's response passed on as Netty decoded them, without copies, flushed once per read
  * burst. Connect failures of idempotent requests move on to other targets; no target is 503, every
@@ -230,7 +230,7 @@ final class Forward {
   private void open(Target t) {
     target = t;
     var tls = pool.pool().config().protocol() == PoolProtocol.HTTPS ? pool.pool().tls() : null;
-    pool.connections().lease(t, tls, clientChannel, (connection, err) -> {
+    pool.connections().lease(t, tls, client.transport(), (connection, err) -> {
       if (err != null) {
         ConnectLog.failed(pool.name(), t.key(), err);
         if (Connector.closedOnThisSide(err) && !reopened && !finished) {
@@ -521,7 +521,7 @@ final class Forward {
     site.log(new HttpAccessLogEntry(startMillis, site.node(), site.listener(), client.remoteAddress(),
         target == null ? null : target.key(), pool == null ? null : pool.name(), bytesIn, bytesOut,
         connectNanos, System.nanoTime() - startNanos, null, termination,
-        version == HttpVersion.HTTP_1_0 ? "HTTP/1.0" : "HTTP/1.1", method, host, path.isEmpty() ? "/" : path, code,
+        client.protocol(version), method, host, path.isEmpty() ? "/" : path, code,
         upstreamNanos));
   }
 }

@@ -19,7 +19,7 @@ import java.util.Map;
  * {@code chunked}, several or malformed lengths) is answered 400 and its connection closed; nothing of
  * it reaches a target. Netty's decoder refuses some of these itself, but quietly drops the
  * {@code Content-Length} of a request that also says {@code chunked}: {@link #install} swaps in a
- * decoder that refuses it instead. On an {@code http} listener with h2c on, Vert.x decodes the first
+ * decoder that refuses it instead. On a Vert.x-path {@code http} listener with h2c on, Vert.x decodes the first
  * request of a connection before the connection handler runs, so there {@link FirstBytes} (put at the
  * head of every such connection by {@link io.archway.proxy.transport.GatewayTransport}) makes the swap
  * as soon as Vert.x has told HTTP/1 from the HTTP/2 preface, before a request can be decoded; the
@@ -53,7 +53,7 @@ final class Framing {
     }
   }
 
-  /** A strict request decoder for a pipeline built by the gateway itself ({@link Http1Listener}). */
+  /** A strict request decoder for a pipeline built by the gateway itself ({@link PlainHttpListener}). */
   static HttpRequestDecoder strictDecoder(HttpServerOptions options) {
     return new StrictDecoder(options);
   }

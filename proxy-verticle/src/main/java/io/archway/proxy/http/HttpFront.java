@@ -6,8 +6,8 @@ import io.vertx.core.net.ServerSSLOptions;
 import java.io.IOException;
 
 /**
- * An {@code http} or {@code https} listener, whichever path serves it: {@link Http1Listener} (plain
- * HTTP/1.x forwarded at the Netty level) or {@link HttpListener} (Vert.x's HTTP server: https, h2c,
+ * An {@code http} or {@code https} listener, whichever path serves it: {@link PlainHttpListener} (plain
+ * HTTP/1.x and h2c forwarded at the Netty level) or {@link HttpListener} (Vert.x's HTTP server: https,
  * HTTP/2 pools). Its {@link HttpListener.Shape} says which, and what a change must rebind for.
  */
 public interface HttpFront extends RunningListener {

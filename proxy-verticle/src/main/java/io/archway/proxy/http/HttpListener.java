@@ -45,7 +45,7 @@ public final class HttpListener implements HttpFront {
 
   /**
    * What the server socket is built with: a change rebinds (TLS changes do not, see {@link #update}).
-   * {@code nettyLevel}: served by {@link Http1Listener}, for a plain listener without h2c whose routes
+   * {@code nettyLevel}: served by {@link PlainHttpListener}, for a plain (cleartext) listener whose routes
    * use no HTTP/2 pool; the others by this class.
    */
   public record Shape(String host, int port, boolean reusePort, boolean tls, boolean http2, Duration idleTimeout,
@@ -55,7 +55,7 @@ public final class HttpListener implements HttpFront {
       boolean h2Pools = routes(c).stream().map(r -> pools.get(r.pool()))
           .anyMatch(p -> p != null && p.config().http().version() == 2);
       return new Shape(c.host(), c.port(), c.reusePort(), tls, c.http().http2(), c.idleTimeout(),
-          !tls && !c.http().http2() && !h2Pools);
+          !tls && !h2Pools);
     }
   }
 

@@ -54,7 +54,7 @@ final class HttpPool {
     return client;
   }
 
-  /** The connections to its targets that the Netty-level listeners ({@link Http1Listener}) use. */
+  /** The connections to its targets that the Netty-level listeners ({@link PlainHttpListener}) use. */
   TargetConnections connections() {
     return connections;
   }

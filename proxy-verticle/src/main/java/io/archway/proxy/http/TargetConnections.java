@@ -24,7 +24,7 @@ import java.util.function.BiConsumer;
 
 /**
  * The HTTP/1.1 connections one proxy verticle keeps to the targets of one pool, for the listeners that
- * forward at the Netty level ({@link Http1Listener}): per target, the idle ones (the last used first),
+ * forward at the Netty level ({@link PlainHttpListener}): per target, the idle ones (the last used first),
  * at most {@code maxConnections} open, and the requests waiting for one. Connections are opened on the
  * verticle's event loop with the client channel's own transport, so a request and its target connection
  * share one thread. Confined to that event loop.

@@ -38,7 +38,7 @@ final class Tunnel {
     Tunnel tunnel = new Tunnel(client, target, ended);
     tunnel.clientSide = tunnel.new Side(target, clientIdle, targetIdle, "client_close");
     tunnel.targetSide = tunnel.new Side(client, targetIdle, clientIdle, "backend_close");
-    tunnel.install(client, tunnel.clientSide, "decoder", "encoder", "client");
+    tunnel.install(client, tunnel.clientSide, "decoder", "encoder", "upgrade", "client");
     tunnel.install(target, tunnel.targetSide, "codec", "target");
   }
 

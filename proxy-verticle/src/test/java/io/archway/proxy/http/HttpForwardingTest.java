@@ -33,9 +33,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class HttpForwardingTest {
 
-  /** The listener as this class runs it: on the Netty-level path here, on Vert.x's in the subclass. */
-  JsonObject path(JsonObject listener) {
-    return listener;
+  /** The config as this class runs it: on the Netty-level path here, on Vert.x's in the subclass. */
+  JsonObject path(JsonObject config) {
+    return config;
   }
 
   private final int port = Ports.free();
@@ -69,7 +69,7 @@ class HttpForwardingTest {
   }
 
   private void apply(JsonObject listener, JsonObject pool) throws Exception {
-    gateway.apply(new JsonObject().put("listeners", new JsonArray().add(path(listener))).put("pools", new JsonArray().add(pool)));
+    gateway.apply(path(new JsonObject().put("listeners", new JsonArray().add(listener)).put("pools", new JsonArray().add(pool))));
   }
 
   private Answer send(HttpMethod method, String uri, MultiMap headers) throws Exception {

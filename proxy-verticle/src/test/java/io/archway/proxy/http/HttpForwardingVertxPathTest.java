@@ -2,11 +2,11 @@ package io.archway.proxy.http;
 
 import io.vertx.core.json.JsonObject;
 
-/** {@link HttpForwardingTest} on the Vert.x path (an h2c listener serving HTTP/1.1): the same forwarding, the same outcomes. */
+/** {@link HttpForwardingTest} on the Vert.x path (a route to an HTTP/2 pool puts the listener there): the same forwarding, the same outcomes. */
 class HttpForwardingVertxPathTest extends HttpForwardingTest {
 
   @Override
-  JsonObject path(JsonObject listener) {
-    return HttpRoutingTest.onVertxPath(listener);
+  JsonObject path(JsonObject config) {
+    return HttpRoutingTest.onVertxPath(config);
   }
 }

@@ -71,11 +71,17 @@ class HttpRoutingTest {
   }
 
   /**
-   * The same listener on Vert.x's HTTP server instead of the Netty-level path: h2c on makes it so, and
-   * HTTP/1.1 clients are still answered in HTTP/1.1 (the test classes that run on both paths use it).
+   * The same config with its listeners on Vert.x's HTTP server instead of the Netty-level path: a route
+   * to an HTTP/2 pool makes it so (one no request matches), and HTTP/1.1 clients are answered as before
+   * (the test classes that run on both paths use it).
    */
-  static JsonObject onVertxPath(JsonObject listener) {
-    return listener.put("http2", true);
+  static JsonObject onVertxPath(JsonObject config) {
+    config.getJsonArray("pools").add(httpPool("vertx-path", "127.0.0.1:9").put("version", 2));
+    for (Object listener : config.getJsonArray("listeners")) {
+      ((JsonObject) listener).getJsonArray("routes")
+          .add(route("vertx-path").put("hosts", new JsonArray().add("vertx-path.invalid")));
+    }
+    return config;
   }
 
   static JsonObject route(String pool) {

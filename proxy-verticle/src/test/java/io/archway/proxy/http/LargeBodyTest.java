@@ -30,9 +30,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class LargeBodyTest {
 
-  /** The listener as this class runs it: on the Netty-level path here, on Vert.x's in the subclass. */
-  JsonObject path(JsonObject listener) {
-    return listener;
+  /** The config as this class runs it: on the Netty-level path here, on Vert.x's in the subclass. */
+  JsonObject path(JsonObject config) {
+    return config;
   }
 
   private static final long SIZE = 100L * 1024 * 1024;
@@ -47,8 +47,8 @@ class LargeBodyTest {
     app = HttpBackend.start("app");
     gateway = Gateway.start();
     gateway.healthy("app", app.address());
-    gateway.apply(new JsonObject().put("listeners", new JsonArray().add(path(httpListener("web", port,
-        new JsonArray().add(route("app")))))).put("pools", new JsonArray().add(httpPool("app", app.address()))));
+    gateway.apply(path(new JsonObject().put("listeners", new JsonArray().add(httpListener("web", port,
+        new JsonArray().add(route("app"))))).put("pools", new JsonArray().add(httpPool("app", app.address())))));
   }
 
   @AfterEach

@@ -37,9 +37,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class WebSocketTest {
 
-  /** The listener as this class runs it: on the Netty-level path here, on Vert.x's in the subclass. */
-  JsonObject path(JsonObject listener) {
-    return listener;
+  /** The config as this class runs it: on the Netty-level path here, on Vert.x's in the subclass. */
+  JsonObject path(JsonObject config) {
+    return config;
   }
 
   private final int port = Ports.free();
@@ -53,9 +53,9 @@ class WebSocketTest {
     app = HttpBackend.start("app");
     gateway = Gateway.start();
     gateway.healthy("app", app.address());
-    gateway.apply(new JsonObject().put("listeners", new JsonArray().add(path(httpListener("web", port,
-        new JsonArray().add(route("app").put("pathPrefix", "/ws").put("stripPrefix", true))))))
-        .put("pools", new JsonArray().add(httpPool("app", app.address()))));
+    gateway.apply(path(new JsonObject().put("listeners", new JsonArray().add(httpListener("web", port,
+        new JsonArray().add(route("app").put("pathPrefix", "/ws").put("stripPrefix", true)))))
+        .put("pools", new JsonArray().add(httpPool("app", app.address())))));
   }
 
   @AfterEach
@@ -138,9 +138,9 @@ class WebSocketTest {
         var server = v.createHttpServer().webSocketHandler(s -> s.close((short) 4002, "target says bye"));
         int p = await(server.listen(0, "127.0.0.1")).actualPort();
         gateway.healthy("closing", "127.0.0.1:" + p);
-        gateway.apply(new JsonObject().put("listeners", new JsonArray().add(path(httpListener("web", port,
-            new JsonArray().add(route("closing"))))))
-            .put("pools", new JsonArray().add(httpPool("closing", "127.0.0.1:" + p))));
+        gateway.apply(path(new JsonObject().put("listeners", new JsonArray().add(httpListener("web", port,
+            new JsonArray().add(route("closing")))))
+            .put("pools", new JsonArray().add(httpPool("closing", "127.0.0.1:" + p)))));
         // The handler is in place before the handshake: the close may follow it at once.
         var ws = client.webSocket();
         Promise<Void> closed = Promise.promise();

@@ -104,6 +104,8 @@ public final class HttpBackend implements AutoCloseable {
     long[] sent = {0};
     Runnable[] pump = new Runnable[1];
     pump[0] = () -> {
+      // A drain may be signalled again after the end (the handler stays set): nothing more to write then.
+      if (resp.ended()) return;
       while (sent[0] < total && !resp.writeQueueFull()) {
         int n = (int) Math.min(64 * 1024, total - sent[0]);
         resp.write(Buffer.buffer(pattern(sent[0], n)));

@@ -12,12 +12,14 @@ import io.archway.core.testing.TestPki.KeyFormat;
 import io.archway.proxy.testing.Gateway;
 import io.archway.proxy.testing.HttpBackend;
 import io.archway.proxy.testing.LeakCheck;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.PemKeyCertOptions;
@@ -26,7 +28,9 @@ import java.io.InputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -37,14 +41,15 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What only the Netty-level path of a plain http listener ({@link Http1Listener}) does on its own:
+ * What only the Netty-level path of a plain http listener ({@link PlainHttpListener}) does on its own:
  * pipelining, HTTP/1.0 clients, reuse of target connections, https pools through the pool's
- * {@code BackendTls}, and moving to and from the Vert.x path when the listener's shape changes. The
- * rest of its behaviour is the shared HTTP test classes' (which run on both paths).
+ * {@code BackendTls}, moving to and from the Vert.x path when the listener's shape changes, and h2c
+ * streams forwarded side by side (bodies, an upgrade with a body, draining). The rest of its behaviour
+ * is the shared HTTP test classes' (which run on both paths) and {@link H2cListenerTest}'s.
  */
 @ExtendWith(LeakCheck.class)
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class Http1ListenerTest {
+class PlainHttpListenerTest {
 
   @TempDir Path dir;
   private final int port = Ports.free();
@@ -196,24 +201,111 @@ class Http1ListenerTest {
   }
 
   @Test
-  void turningH2cOnMovesTheListenerToVertxAndOffMovesItBack() throws Exception {
-    JsonObject listener = httpListener("web", port, new JsonArray().add(route("app")));
+  void aRouteToAnHttp2PoolMovesTheListenerToVertxAndBack() throws Exception {
     JsonObject pool = httpPool("app", app.address());
-    HttpClient h2c = clientVertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
-        .setHttp2ClearTextUpgrade(false));
+    JsonObject h2Pool = httpPool("h2", app.address()).put("version", 2);
+    JsonArray routes = new JsonArray().add(route("app"));
     HttpClient h1 = clientVertx.createHttpClient();
+    gateway.healthy("h2", app.address());
 
-    apply(listener.copy().put("http2", true), pool);
-    HttpVersion version = await(h2c.request(HttpMethod.GET, port, "127.0.0.1", "/").compose(r -> r.send())
-        .map(r -> r.version()));
-    assertThat(version).isEqualTo(HttpVersion.HTTP_2);
+    gateway.apply(new JsonObject().put("listeners", new JsonArray().add(httpListener("web", port,
+            new JsonArray().add(route("h2").put("hosts", new JsonArray().add("h2.example.com"))).add(route("app")))))
+        .put("pools", new JsonArray().add(pool).add(h2Pool)));
+    String version = await(h1.request(new RequestOptions().setPort(port).setHost("127.0.0.1").setURI("/")
+        .putHeader("host", "h2.example.com")).compose(r -> r.send())
+        .compose(r -> r.body().map(b -> new JsonObject(b.toString()).getString("version"))));
+    assertThat(version).isEqualTo("HTTP_2");
 
-    apply(listener, pool);
+    apply(httpListener("web", port, routes), pool);
     int status = await(h1.request(HttpMethod.GET, port, "127.0.0.1", "/").compose(r -> r.send())
         .map(r -> r.statusCode()));
     assertThat(status).isEqualTo(200);
-    // The Netty-level path speaks HTTP/1.x only: the HTTP/2 preface is refused, not forwarded.
+    // Without h2c the HTTP/2 preface is refused, not forwarded.
     assertThat(exchange("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n")).startsWith("HTTP/1.1 505");
     assertThat(app.seen()).noneMatch(s -> "PRI".equals(s.getString("method")));
+  }
+
+  private HttpClient h2c() {
+    return clientVertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
+        .setHttp2ClearTextUpgrade(false));
+  }
+
+  @Test
+  void theStreamsOfOneH2cConnectionAreForwardedSideBySide() throws Exception {
+    apply(httpListener("web", port, new JsonArray().add(route("app"))).put("http2", true), httpPool("app", app.address()));
+    HttpClient client = h2c();
+    List<Future<HttpVersion>> all = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      all.add(client.request(HttpMethod.GET, port, "127.0.0.1", "/slow?ms=300&n=" + i).compose(r -> r.send())
+          .compose(r -> r.body().map(b -> r.statusCode() == 200 ? r.version() : null)));
+    }
+    List<HttpVersion> versions = await(Future.all(all)).list();
+    assertThat(versions).hasSize(30).containsOnly(HttpVersion.HTTP_2);
+    assertThat(app.seen()).hasSize(30).allMatch(s -> "HTTP_1_1".equals(s.getString("version")));
+    // One client connection, its streams in flight together: several kept-alive target connections.
+    Set<Integer> ports = new HashSet<>();
+    app.seen().forEach(s -> ports.add(s.getInteger("remotePort")));
+    assertThat(ports.size()).isGreaterThan(1);
+    JsonObject line = gateway.awaitAccessLine(l -> "/slow".equals(l.getString("path")));
+    assertThat(line.getString("protocol")).isEqualTo("HTTP/2");
+    assertThat(line.getString("termination")).isEqualTo("complete");
+  }
+
+  @Test
+  void h2cRequestBodiesOfKnownAndUnannouncedLengthReachTheTarget() throws Exception {
+    apply(httpListener("web", port, new JsonArray().add(route("app"))).put("http2", true), httpPool("app", app.address()));
+    HttpClient client = h2c();
+    JsonObject known = await(client.request(HttpMethod.POST, port, "127.0.0.1", "/known")
+        .compose(r -> r.send("sized body")).compose(r -> r.body().map(b -> new JsonObject(b.toString()))));
+    assertThat(known.getString("body")).isEqualTo("sized body");
+    assertThat(known.getJsonObject("headers").getString("content-length")).isEqualTo("10");
+    JsonObject streamed = await(client.request(HttpMethod.PUT, port, "127.0.0.1", "/streamed").compose(r -> {
+      r.setChunked(true);
+      r.write("in ");
+      r.write("three ");
+      return r.end("parts").compose(v -> r.response());
+    }).compose(r -> r.body().map(b -> new JsonObject(b.toString()))));
+    assertThat(streamed.getString("body")).isEqualTo("in three parts");
+    assertThat(streamed.getJsonObject("headers").getString("transfer-encoding")).isEqualTo("chunked");
+  }
+
+  @Test
+  void anH2cUpgradeRequestWithABodyGoesOnAsStreamOne() throws Exception {
+    apply(httpListener("web", port, new JsonArray().add(route("app"))).put("http2", true), httpPool("app", app.address()));
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write(("POST /up HTTP/1.1\r\nHost: a\r\nConnection: Upgrade, HTTP2-Settings\r\n"
+          + "Upgrade: h2c\r\nHTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\nContent-Length: 7\r\n\r\nupgrade")
+          .getBytes(StandardCharsets.ISO_8859_1));
+      byte[] switching = socket.getInputStream().readNBytes("HTTP/1.1 101".length());
+      assertThat(new String(switching, StandardCharsets.ISO_8859_1)).isEqualTo("HTTP/1.1 101");
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> !app.seen().isEmpty());
+    }
+    JsonObject line = gateway.awaitAccessLine(l -> "/up".equals(l.getString("path")));
+    assertThat(line.getString("protocol")).isEqualTo("HTTP/2");
+    assertThat(line.getLong("bytesIn")).isEqualTo(7);
+  }
+
+  @Test
+  void aRemovedH2cListenerLetsItsStreamsInFlightFinish() throws Exception {
+    int other = Ports.free();
+    JsonObject pool = httpPool("app", app.address());
+    JsonObject more = httpListener("more", other, new JsonArray().add(route("app")));
+    gateway.apply(new JsonObject().put("pools", new JsonArray().add(pool)).put("listeners", new JsonArray()
+        .add(httpListener("web", port, new JsonArray().add(route("app"))).put("http2", true)).add(more)));
+    HttpClient client = h2c();
+    Future<Integer> inFlight = client.request(HttpMethod.GET, port, "127.0.0.1", "/slow?ms=1500").compose(r -> r.send())
+        .compose(r -> r.body().map(b -> r.statusCode()));
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> !app.seen().isEmpty());
+
+    apply(more, pool);
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> {
+      try (Socket s = new Socket("127.0.0.1", port)) {
+        return false;
+      } catch (java.io.IOException e) {
+        return true;
+      }
+    });
+    assertThat(await(inFlight)).isEqualTo(200);
   }
 }

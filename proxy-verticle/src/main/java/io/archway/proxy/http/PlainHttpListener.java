@@ -31,15 +31,16 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One plain {@code http} listener (HTTP/1.x only: no h2c) on one proxy verticle, forwarding at the
- * Netty level: a Vert.x TCP server accepts, then each connection's pipeline is Netty's HTTP codecs and
- * the gateway's own handlers ({@link ClientConnection}, {@link Forward}), with kept-alive connections
- * to the targets ({@link TargetConnections}) on the same event loop. Routes, headers, error pages,
- * retries, timeouts, affinity, WebSockets (as a byte tunnel after the 101), access log and meters are
- * those of the Vert.x path ({@link HttpListener}), which serves https, h2c and HTTP/2 pools. Confined
- * to the verticle's context.
+ * One plain (cleartext) {@code http} listener whose routes use no HTTP/2 pool, on one proxy verticle,
+ * forwarding at the Netty level: a Vert.x TCP server accepts, then each connection's pipeline is
+ * Netty's HTTP codecs and the gateway's own handlers ({@link ClientConnection}, {@link Forward}), with
+ * kept-alive connections to the targets ({@link TargetConnections}) on the same event loop. With
+ * {@code http2: true} a connection may also be h2c, by prior knowledge or {@code Upgrade} ({@link H2c}).
+ * Routes, headers, error pages, retries, timeouts, affinity, WebSockets (as a byte tunnel after the
+ * 101), access log and meters are those of the Vert.x path ({@link HttpListener}), which serves https
+ * listeners and HTTP/2 pools. Confined to the verticle's context.
  */
-public final class Http1Listener implements HttpFront {
+public final class PlainHttpListener implements HttpFront {
 
   /** Vert.x closes what is left this long after our own drain deadline, which always comes first. */
   private static final long VERTX_GRACE_MS = 5_000;
@@ -60,7 +61,7 @@ public final class Http1Listener implements HttpFront {
   private Object socketOwnerAtStop;
   private long stopNanos;
 
-  public Http1Listener(Vertx vertx, String node, MeterRegistry registry, AccessLog accessLog, PoolClients pools,
+  public PlainHttpListener(Vertx vertx, String node, MeterRegistry registry, AccessLog accessLog, PoolClients pools,
       ListenerConfig config, boolean logEnabled, HttpListener.Shape shape) throws IOException {
     this.vertx = vertx;
     this.node = node;
@@ -125,8 +126,11 @@ public final class Http1Listener implements HttpFront {
     connections.add(connection);
     ChannelPipeline p = ch.pipeline();
     String at = vertxHandler.name();
+    boolean h2c = current.config().http().http2();
+    if (h2c) p.addBefore(at, "preface", new H2cPreface(this, connection));
     p.addBefore(at, "decoder", Framing.strictDecoder(DECODER));
     p.addBefore(at, "encoder", new VertxHttpResponseEncoder());
+    if (h2c) p.addBefore(at, "upgrade", H2c.upgradeHandler(this, connection));
     p.addBefore(at, "client", connection);
     p.remove(at);
     ch.closeFuture().addListener(f -> {
@@ -154,7 +158,7 @@ public final class Http1Listener implements HttpFront {
     stopNanos = System.nanoTime();
     Future<Void> unbound = server == null ? Future.succeededFuture()
         : server.shutdown(drain.toMillis() + VERTX_GRACE_MS, TimeUnit.MILLISECONDS);
-    new ArrayList<>(connections).forEach(ClientConnection::drain);
+    new ArrayList<>(connections).forEach(c -> c.drain(drain));
     if (connections.isEmpty()) {
       drained.tryComplete();
     } else {
@@ -167,7 +171,7 @@ public final class Http1Listener implements HttpFront {
 
   @Override
   public void closeNow(Termination why) {
-    new ArrayList<>(connections).forEach(c -> c.channel().close());
+    new ArrayList<>(connections).forEach(ClientConnection::closeNow);
     if (server != null && stopped == null) server.close();
   }
 
