@@ -16,6 +16,7 @@ import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2ServerUpgradeCodec;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.util.AsciiString;
 import java.util.List;
 import java.util.Locale;
@@ -53,7 +54,8 @@ final class H2c {
       if (p.get(http1) != null) p.remove(http1);
     }
     Http2FrameCodec codec = frameCodec();
-    p.addAfter(at.name(), "h2", codec);
+    p.addAfter(at.name(), "flushes", flushes());
+    p.addAfter("flushes", "h2", codec);
     p.addAfter("h2", "h2streams", streams(listener, connection));
     connection.switchedToHttp2(codec);
   }
@@ -69,6 +71,7 @@ final class H2c {
     HttpServerUpgradeHandler.SourceCodec http1 = ctx -> {
       ctx.pipeline().remove("decoder");
       ctx.pipeline().remove("encoder");
+      ctx.pipeline().addBefore(ctx.name(), "flushes", flushes());
       connection.switchedToHttp2(codec[0]);
     };
     return new HttpServerUpgradeHandler(http1, protocol -> {
@@ -101,6 +104,14 @@ final class H2c {
   private static boolean asksForH2c(HttpRequest request) {
     String upgrade = request.headers().get(HttpHeaderNames.UPGRADE);
     return upgrade != null && upgrade.toLowerCase(Locale.ROOT).contains("h2c");
+  }
+
+  /**
+   * Responses of many streams end in one pass of the event loop, each in its own target connection's
+   * read: their flushes become one write to the client, at the end of the pass (or at once after 256).
+   */
+  private static FlushConsolidationHandler flushes() {
+    return new FlushConsolidationHandler(256, true);
   }
 
   private static Http2FrameCodec frameCodec() {
