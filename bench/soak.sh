@@ -9,7 +9,7 @@
 # iperf3 in short bursts, a churn of new TCP connections (python), TLS-terminated redis with a new
 # handshake per request, and HTTP to an nginx page: wrk keep-alive and wrk with a new connection per
 # request through a plain http listener (the Netty-level path), and h2load over cleartext HTTP/2 (h2c)
-# through an h2c listener (Vert.x's server), each in 5 s bursts. Every 10 s a config write
+# through an h2c listener (the Netty-level path too), each in 5 s bursts. Every 10 s a config write
 # (PUT /api/pools/redis, alternating connectTimeout); every 30 s the echo backend behind the "churn"
 # pool is killed and restarted. The node runs with Netty's leak detector at LEAK_LEVEL (default
 # paranoid: every buffer tracked; LEAK_LEVEL=simple runs at the product's own cost). At the end: open
