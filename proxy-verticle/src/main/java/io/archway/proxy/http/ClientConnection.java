@@ -84,6 +84,11 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     return transport == null ? channel : transport;
   }
 
+  /** One HTTP/2 stream: its request's end and the response's end the stream's, no connection to keep. */
+  boolean multiplexed() {
+    return stream;
+  }
+
   /** The protocol for the access log. */
   String protocol(HttpVersion version) {
     return stream ? "HTTP/2" : version == HttpVersion.HTTP_1_0 ? "HTTP/1.0" : "HTTP/1.1";

@@ -16,6 +16,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpVersion;
@@ -267,6 +269,25 @@ class PlainHttpListenerTest {
     }).compose(r -> r.body().map(b -> new JsonObject(b.toString()))));
     assertThat(streamed.getString("body")).isEqualTo("in three parts");
     assertThat(streamed.getJsonObject("headers").getString("transfer-encoding")).isEqualTo("chunked");
+  }
+
+  @Test
+  void anH2cUploadAnsweredBeforeItsEndIsReadToItsEndNotReset() throws Exception {
+    apply(httpListener("web", port, new JsonArray().add(route("app").put("pathPrefix", "/app"))).put("http2", true),
+        httpPool("app", app.address()));
+    HttpClient client = h2c();
+    HttpClientRequest upload = await(client.request(HttpMethod.POST, port, "127.0.0.1", "/nowhere"));
+    upload.setChunked(true);
+    upload.write("first part, ");
+    // No route: the gateway answers 404 while the upload is still coming.
+    HttpClientResponse response = await(upload.response());
+    assertThat(response.statusCode()).isEqualTo(404);
+    // The rest of the body is read and dropped: the stream ends cleanly, not with a reset.
+    await(upload.end("the rest"));
+    await(response.body());
+    JsonObject line = gateway.awaitAccessLine(l -> "/nowhere".equals(l.getString("path")));
+    assertThat(line.getString("protocol")).isEqualTo("HTTP/2");
+    assertThat(line.getInteger("status")).isEqualTo(404);
   }
 
   @Test
