@@ -18,9 +18,11 @@ import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 import io.vertx.core.net.PfxOptions;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -64,6 +66,7 @@ public final class PoolClients {
       HttpClientAgent client = same ? current.client() : client(pc, certificates);
       WebSocketClient webSockets = same ? current.webSockets() : webSockets(pc, certificates);
       TargetConnections connections = same ? current.connections() : new TargetConnections(pc, resolver);
+      if (same) connections.keepOnly(targetKeys(p));
       HttpPool pool = same && current.pool().pool() == p ? current.pool()
           : new HttpPool(p, client, webSockets, connections, health);
       next.put(pc.name(), new Entry(settings, client, webSockets, connections, pool));
@@ -79,6 +82,12 @@ public final class PoolClients {
     });
     pools.clear();
     pools.putAll(next);
+  }
+
+  private static Set<String> targetKeys(Pool pool) {
+    Set<String> keys = new HashSet<>();
+    for (int i = 0; i < pool.size(); i++) keys.add(pool.target(i).key());
+    return keys;
   }
 
   /** The HTTP pool named so, or null. */

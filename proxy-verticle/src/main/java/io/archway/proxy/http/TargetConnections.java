@@ -20,6 +20,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BiConsumer;
 
 /**
@@ -117,6 +118,19 @@ final class TargetConnections {
   /** How long a connection may carry nothing before it is closed: the pool's idle timeout. */
   long idleMillis() {
     return config.idleTimeout().toMillis();
+  }
+
+  /**
+   * The pool's targets are now those keyed so: the idle connections to any other close now, and its
+   * busy ones when their exchange ends (none is kept or reused for it any more).
+   */
+  void keepOnly(Set<String> targetKeys) {
+    for (var it = slots.entrySet().iterator(); it.hasNext(); ) {
+      var e = it.next();
+      if (targetKeys.contains(e.getKey())) continue;
+      it.remove();
+      for (TargetConnection c : e.getValue().idle.toArray(new TargetConnection[0])) c.close();
+    }
   }
 
   /** Closes the idle connections; the busy ones close when their exchange ends. */

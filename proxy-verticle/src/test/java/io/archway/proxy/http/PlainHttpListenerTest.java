@@ -137,6 +137,31 @@ class PlainHttpListenerTest {
   }
 
   @Test
+  void idleConnectionsToATargetRemovedFromItsPoolAreClosed() throws Exception {
+    try (HttpBackend other = HttpBackend.start("other")) {
+      gateway.healthy("app", app.address(), other.address());
+      JsonObject listener = httpListener("web", port, new JsonArray().add(route("app")));
+      apply(listener, httpPool("app", app.address(), other.address()));
+      HttpClient client = clientVertx.createHttpClient();
+      for (int i = 0; i < 4; i++) {
+        int status = await(client.request(HttpMethod.GET, port, "127.0.0.1", "/").compose(r -> r.send())
+            .map(r -> r.statusCode()));
+        assertThat(status).isEqualTo(200);
+      }
+      assertThat(other.seen()).isNotEmpty();
+      assertThat(other.openConnections()).isPositive();
+
+      // Only the pool's targets change (its connection settings do not): the kept-alive connections
+      // to the target that left close, those to the one that stays are kept.
+      int toApp = app.openConnections();
+      apply(listener, httpPool("app", app.address()));
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
+          .until(() -> other.openConnections() == 0);
+      assertThat(app.openConnections()).isEqualTo(toApp);
+    }
+  }
+
+  @Test
   void aHeadResponseHasNoBodyAndTheConnectionsCarryOn() throws Exception {
     apply(httpListener("web", port, new JsonArray().add(route("app"))), httpPool("app", app.address()));
     try (Socket socket = new Socket("127.0.0.1", port)) {

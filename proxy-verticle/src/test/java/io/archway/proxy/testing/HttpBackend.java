@@ -24,6 +24,7 @@ public final class HttpBackend implements AutoCloseable {
   private final String name;
   private final HttpServer server;
   private final List<JsonObject> seen = new CopyOnWriteArrayList<>();
+  private final java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
 
   private HttpBackend(String name, HttpServerOptions options) throws Exception {
     this.name = name;
@@ -37,6 +38,10 @@ public final class HttpBackend implements AutoCloseable {
       });
     });
     server.requestHandler(this::handle);
+    server.connectionHandler(connection -> {
+      open.incrementAndGet();
+      connection.closeHandler(v -> open.decrementAndGet());
+    });
     Gateway.await(server.listen());
   }
 
@@ -50,6 +55,11 @@ public final class HttpBackend implements AutoCloseable {
 
   public String address() {
     return "127.0.0.1:" + server.actualPort();
+  }
+
+  /** The connections open to it now. */
+  public int openConnections() {
+    return open.get();
   }
 
   public int port() {
