@@ -71,8 +71,7 @@ public final class HttpListener implements HttpFront {
   /** Changes when the certificate files change on disk (rotation): then the server reloads them. */
   private Object sslVersion;
   private Future<Void> stopped;
-  private Object socketOwnerAtStop;
-  private long stopNanos;
+  private SharedSocket.Stopped stoppedSocket;
 
   /**
    * {@code ssl}: the server's TLS for an {@code https} listener, null for {@code http}; {@code sslVersion}:
@@ -289,8 +288,7 @@ public final class HttpListener implements HttpFront {
   public Future<Void> stop(Termination why, Duration drain) {
     if (stopped != null) return stopped;
     ListenerConfig config = site.config();
-    socketOwnerAtStop = SharedSocket.owner(vertx, config.host(), config.port());
-    stopNanos = System.nanoTime();
+    stoppedSocket = new SharedSocket.Stopped(vertx, config.host(), config.port());
     stopped = server == null ? Future.succeededFuture()
         : server.shutdown(Math.max(0, drain.toMillis()), TimeUnit.MILLISECONDS);
     return stopped;
@@ -303,13 +301,12 @@ public final class HttpListener implements HttpFront {
 
   @Override
   public boolean stoppedLongAgo() {
-    return stopped != null && System.nanoTime() - stopNanos > 10 * SharedSocket.RELEASE_WAIT_MS * 1_000_000;
+    return stopped != null && stoppedSocket.longAgo();
   }
 
   @Override
   public Future<Void> socketReleased() {
-    ListenerConfig config = site.config();
-    return SharedSocket.released(vertx, config.host(), config.port(), socketOwnerAtStop, SharedSocket.RELEASE_WAIT_MS);
+    return stoppedSocket == null ? Future.succeededFuture() : stoppedSocket.released();
   }
 
   /** Requests pick among enabled targets only; a request in flight to a draining target finishes. */

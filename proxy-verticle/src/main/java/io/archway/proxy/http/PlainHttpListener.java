@@ -58,8 +58,7 @@ public final class PlainHttpListener implements HttpFront {
   private HttpSite site;
   private Promise<Void> drained;
   private Future<Void> stopped;
-  private Object socketOwnerAtStop;
-  private long stopNanos;
+  private SharedSocket.Stopped stoppedSocket;
 
   public PlainHttpListener(Vertx vertx, String node, MeterRegistry registry, AccessLog accessLog, PoolClients pools,
       ListenerConfig config, boolean logEnabled, HttpListener.Shape shape) throws IOException {
@@ -154,8 +153,7 @@ public final class PlainHttpListener implements HttpFront {
     if (stopped != null) return stopped;
     ListenerConfig config = site.config();
     drained = Promise.promise();
-    socketOwnerAtStop = SharedSocket.owner(vertx, config.host(), config.port());
-    stopNanos = System.nanoTime();
+    stoppedSocket = new SharedSocket.Stopped(vertx, config.host(), config.port());
     Future<Void> unbound = server == null ? Future.succeededFuture()
         : server.shutdown(drain.toMillis() + VERTX_GRACE_MS, TimeUnit.MILLISECONDS);
     new ArrayList<>(connections).forEach(c -> c.drain(drain));
@@ -177,13 +175,12 @@ public final class PlainHttpListener implements HttpFront {
 
   @Override
   public boolean stoppedLongAgo() {
-    return stopped != null && System.nanoTime() - stopNanos > 10 * SharedSocket.RELEASE_WAIT_MS * 1_000_000;
+    return stopped != null && stoppedSocket.longAgo();
   }
 
   @Override
   public Future<Void> socketReleased() {
-    ListenerConfig config = site.config();
-    return SharedSocket.released(vertx, config.host(), config.port(), socketOwnerAtStop, SharedSocket.RELEASE_WAIT_MS);
+    return stoppedSocket == null ? Future.succeededFuture() : stoppedSocket.released();
   }
 
   /** Requests pick among enabled targets only; a request in flight to a draining target finishes. */

@@ -63,8 +63,7 @@ public final class Listener implements RunningListener {
   private boolean logEnabled;
   private Promise<Void> drained;
   private Future<Void> stopped;
-  private Object socketOwnerAtStop;
-  private long stopNanos;
+  private SharedSocket.Stopped stoppedSocket;
 
   /**
    * {@code tls}: how a TLS listener terminates ({@code null} otherwise); {@code routes}: where a
@@ -138,8 +137,7 @@ public final class Listener implements RunningListener {
   public Future<Void> stop(Termination why, Duration drain) {
     if (stopped != null) return stopped;
     drained = Promise.promise();
-    socketOwnerAtStop = SharedSocket.owner(services.vertx(), config.host(), config.port());
-    stopNanos = System.nanoTime();
+    stoppedSocket = new SharedSocket.Stopped(services.vertx(), config.host(), config.port());
     drains.listenerStopping(config.name(), relays.keySet());
     Future<Void> unbound = server == null
         ? Future.succeededFuture()
@@ -184,12 +182,12 @@ public final class Listener implements RunningListener {
   /** True when this listener stopped long enough ago that its socket is surely gone. */
   @Override
   public boolean stoppedLongAgo() {
-    return stopped != null && System.nanoTime() - stopNanos > 10 * SharedSocket.RELEASE_WAIT_MS * 1_000_000;
+    return stopped != null && stoppedSocket.longAgo();
   }
 
   @Override
   public Future<Void> socketReleased() {
-    return SharedSocket.released(services.vertx(), config.host(), config.port(), socketOwnerAtStop, SharedSocket.RELEASE_WAIT_MS);
+    return stoppedSocket == null ? Future.succeededFuture() : stoppedSocket.released();
   }
 
   private void accept(NetSocket socket) {

@@ -51,6 +51,32 @@ public final class SharedSocket {
     return promise.future();
   }
 
+  /** A listener's socket as the listener stopped: which server owned the shared socket then, and when. */
+  public static final class Stopped {
+    private final Vertx vertx;
+    private final String host;
+    private final int port;
+    private final Object owner;
+    private final long at = System.nanoTime();
+
+    public Stopped(Vertx vertx, String host, int port) {
+      this.vertx = vertx;
+      this.host = host;
+      this.port = port;
+      this.owner = owner(vertx, host, port);
+    }
+
+    /** Long enough ago that the socket is surely gone. */
+    public boolean longAgo() {
+      return System.nanoTime() - at > 10 * RELEASE_WAIT_MS * 1_000_000;
+    }
+
+    /** Completes once that server gave the socket up, or after {@link #RELEASE_WAIT_MS} in any case. */
+    public Future<Void> released() {
+      return SharedSocket.released(vertx, host, port, owner, RELEASE_WAIT_MS);
+    }
+  }
+
   /**
    * Binds with {@code attempt} (which creates a server, listens, and closes that server if listening
    * failed), retrying every few milliseconds while the address is still in use until {@code deadline}
