@@ -42,9 +42,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
   private final PlainHttpListener listener;
   private final IdleWatch idle;
-  /** The connection's own channel: this one's, or for a stream the HTTP/2 connection's. */
+  /** For one HTTP/2 stream, the connection's channel; null for a connection. */
   private final Channel transport;
-  private final boolean stream;
   /** The connection switched to HTTP/2: its streams carry the requests. */
   private Http2FrameCodec http2;
   private Deadline deadline;
@@ -59,19 +58,18 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
   private boolean handedOver;
 
   ClientConnection(PlainHttpListener listener, IdleWatch idle) {
-    this(listener, idle, null, false);
+    this(listener, idle, null);
   }
 
-  private ClientConnection(PlainHttpListener listener, IdleWatch idle, Channel transport, boolean stream) {
+  private ClientConnection(PlainHttpListener listener, IdleWatch idle, Channel transport) {
     this.listener = listener;
     this.idle = idle;
     this.transport = transport;
-    this.stream = stream;
   }
 
   /** The handler of one stream of an HTTP/2 {@code connection}: idle and closed with the connection. */
-  static ClientConnection stream(PlainHttpListener listener, ClientConnection connection) {
-    return new ClientConnection(listener, connection.idle, connection.channel, true);
+  static ClientConnection stream(ClientConnection connection) {
+    return new ClientConnection(connection.listener, connection.idle, connection.channel);
   }
 
   /** From now on the connection's requests come on HTTP/2 streams. */
@@ -86,12 +84,12 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
   /** One HTTP/2 stream: its request's end and the response's end the stream's, no connection to keep. */
   boolean multiplexed() {
-    return stream;
+    return transport != null;
   }
 
   /** The protocol for the access log. */
   String protocol(HttpVersion version) {
-    return stream ? "HTTP/2" : version == HttpVersion.HTTP_1_0 ? "HTTP/1.0" : "HTTP/1.1";
+    return multiplexed() ? "HTTP/2" : version == HttpVersion.HTTP_1_0 ? "HTTP/1.0" : "HTTP/1.1";
   }
 
   /** The watch that closes this connection at the listener's idle timeout; reads and writes touch it. */

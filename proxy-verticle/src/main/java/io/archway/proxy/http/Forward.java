@@ -353,8 +353,7 @@ final class Forward {
           headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
         }
       }
-      // A body still coming would be taken for the next request (an HTTP/2 stream reads and drops it).
-      if (!requestEnded && hasBody && !client.multiplexed()) closeClient = true;
+      if (unreadBodyEndsConnection()) closeClient = true;
       if (closeClient) {
         headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
       } else if (version == HttpVersion.HTTP_1_0) {
@@ -454,9 +453,7 @@ final class Forward {
     cancelTimer();
     answered = true;
     status = response.status().code();
-    // A request body not read would be taken for the next request: that connection ends. An HTTP/2
-    // stream instead reads the rest and drops it, so the client's upload ends without a reset.
-    if (!requestEnded && hasBody && !client.multiplexed()) closeClient = true;
+    if (unreadBodyEndsConnection()) closeClient = true;
     if (closeClient) response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
     response.setProtocolVersion(version);
     bytesOut = response.content().readableBytes();
@@ -468,6 +465,15 @@ final class Forward {
     }
     finish(termination, status);
     maybeDone();
+  }
+
+  /**
+   * Answered before the request body is all in: on HTTP/1.x the rest would be taken for the next
+   * request, so that connection ends; an HTTP/2 stream reads the rest and drops it, so the client's
+   * upload ends without a reset.
+   */
+  private boolean unreadBodyEndsConnection() {
+    return !requestEnded && hasBody && !client.multiplexed();
   }
 
   static FullHttpResponse plain(HttpResponseStatus status, String body) {

@@ -32,10 +32,10 @@ import java.util.Locale;
  */
 final class H2c {
 
-  static final int MAX_CONCURRENT_STREAMS = 100;
-  static final long MAX_HEADER_LIST_SIZE = 8192;
+  private static final int MAX_CONCURRENT_STREAMS = 100;
+  private static final long MAX_HEADER_LIST_SIZE = 8192;
   /** An {@code Upgrade: h2c} request's body is held whole while the connection switches, up to this. */
-  static final int MAX_UPGRADE_BODY = 64 * 1024;
+  private static final int MAX_UPGRADE_BODY = 64 * 1024;
 
   /** Writes responses as HTTP/2 frames; the requests are {@link StreamRequests}'s to read. */
   private static final Http2StreamFrameToHttpObjectCodec RESPONSES = new Http2StreamFrameToHttpObjectCodec(true, false) {
@@ -48,7 +48,7 @@ final class H2c {
   private H2c() {}
 
   /** The connection opened with the HTTP/2 preface: HTTP/1's handlers give way to HTTP/2's after {@code at}. */
-  static void priorKnowledge(ChannelHandlerContext at, PlainHttpListener listener, ClientConnection connection) {
+  static void priorKnowledge(ChannelHandlerContext at, ClientConnection connection) {
     ChannelPipeline p = at.pipeline();
     for (String http1 : new String[] {"decoder", "encoder", "upgrade"}) {
       if (p.get(http1) != null) p.remove(http1);
@@ -56,7 +56,7 @@ final class H2c {
     Http2FrameCodec codec = frameCodec();
     p.addAfter(at.name(), "flushes", flushes());
     p.addAfter("flushes", "h2", codec);
-    p.addAfter("h2", "h2streams", streams(listener, connection));
+    p.addAfter("h2", "h2streams", streams(connection));
     connection.switchedToHttp2(codec);
   }
 
@@ -65,7 +65,7 @@ final class H2c {
    * {@code HTTP2-Settings}) to HTTP/2 after answering it 101: the request becomes stream 1. Any other
    * request passes on as it is.
    */
-  static HttpServerUpgradeHandler upgradeHandler(PlainHttpListener listener, ClientConnection connection) {
+  static HttpServerUpgradeHandler upgradeHandler(ClientConnection connection) {
     Http2FrameCodec[] codec = new Http2FrameCodec[1];
     // Called once the 101 is written, when the switch is certain.
     HttpServerUpgradeHandler.SourceCodec http1 = ctx -> {
@@ -77,7 +77,7 @@ final class H2c {
     return new HttpServerUpgradeHandler(http1, protocol -> {
       if (!AsciiString.contentEqualsIgnoreCase(Http2CodecUtil.HTTP_UPGRADE_PROTOCOL_NAME, protocol)) return null;
       codec[0] = frameCodec();
-      return new Http2ServerUpgradeCodec(codec[0], streams(listener, connection));
+      return new Http2ServerUpgradeCodec(codec[0], streams(connection));
     }, MAX_UPGRADE_BODY) {
       private int requests;
 
@@ -122,13 +122,13 @@ final class H2c {
         .build();
   }
 
-  private static Http2MultiplexHandler streams(PlainHttpListener listener, ClientConnection connection) {
+  private static Http2MultiplexHandler streams(ClientConnection connection) {
     return new Http2MultiplexHandler(new ChannelInitializer<Channel>() {
       @Override
       protected void initChannel(Channel stream) {
         stream.pipeline().addLast("encoder", RESPONSES);
         stream.pipeline().addLast("decoder", new StreamRequests());
-        stream.pipeline().addLast("client", ClientConnection.stream(listener, connection));
+        stream.pipeline().addLast("client", ClientConnection.stream(connection));
       }
     });
   }

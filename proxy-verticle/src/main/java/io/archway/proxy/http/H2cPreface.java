@@ -17,11 +17,9 @@ final class H2cPreface extends ByteToMessageDecoder {
 
   private static final ByteBuf PREFACE = Http2CodecUtil.connectionPrefaceBuf();
 
-  private final PlainHttpListener listener;
   private final ClientConnection connection;
 
-  H2cPreface(PlainHttpListener listener, ClientConnection connection) {
-    this.listener = listener;
+  H2cPreface(ClientConnection connection) {
     this.connection = connection;
   }
 
@@ -31,7 +29,7 @@ final class H2cPreface extends ByteToMessageDecoder {
     if (!ByteBufUtil.equals(PREFACE, PREFACE.readerIndex(), in, in.readerIndex(), length)) {
       ctx.pipeline().remove(this);
     } else if (length == PREFACE.readableBytes()) {
-      H2c.priorKnowledge(ctx, listener, connection);
+      H2c.priorKnowledge(ctx, connection);
       ctx.pipeline().remove(this);
     }
     // else: a prefix of the preface so far; wait for more.

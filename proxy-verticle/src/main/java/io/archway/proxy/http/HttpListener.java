@@ -137,9 +137,7 @@ public final class HttpListener implements HttpFront {
 
   @Override
   public Future<Void> bind(RunningListener previous) {
-    if (previous == null) return listen(0);
-    long deadline = SharedSocket.releaseDeadline();
-    return previous.socketReleased().compose(v -> listen(deadline));
+    return SharedSocket.bindAfter(previous, this::listen);
   }
 
   private Future<Void> listen(long deadline) {
@@ -174,7 +172,7 @@ public final class HttpListener implements HttpFront {
           + "listener needs a Vert.x built with GatewayTransport (Vertx.builder().withTransport(..)), which "
           + "guards the first request of each h2c connection against request smuggling; this one was not"));
     }
-    return SharedSocket.bind(vertx, config.name(), config.host(), config.port(), deadline, () -> serve(options));
+    return SharedSocket.bind(vertx, config, deadline, () -> serve(options));
   }
 
   private Future<Void> serve(HttpServerOptions options) {

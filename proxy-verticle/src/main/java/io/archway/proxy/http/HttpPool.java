@@ -14,6 +14,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * An HTTP pool as one proxy verticle runs it: the pool's targets and balancing, the HTTP client that
@@ -81,7 +82,7 @@ final class HttpPool {
    * ({@code cookieValue}, asked only then) names if still usable; else the next round robin among those
    * not {@code tried}; -1 when none is left.
    */
-  int next(int[] tried, int count, java.util.function.Supplier<String> cookieValue) {
+  int next(int[] tried, int count, Supplier<String> cookieValue) {
     int index = count == 0 && affinity() ? affine(cookieValue.get()) : -1;
     if (index < 0 && count < tried.length) index = pick(tried, count);
     return index;

@@ -92,14 +92,12 @@ public final class PlainHttpListener implements HttpFront {
 
   @Override
   public Future<Void> bind(RunningListener previous) {
-    if (previous == null) return listen(0);
-    long deadline = SharedSocket.releaseDeadline();
-    return previous.socketReleased().compose(v -> listen(deadline));
+    return SharedSocket.bindAfter(previous, this::listen);
   }
 
   private Future<Void> listen(long deadline) {
     ListenerConfig config = site.config();
-    return SharedSocket.bind(vertx, config.name(), config.host(), config.port(), deadline, () -> {
+    return SharedSocket.bind(vertx, config, deadline, () -> {
       NetServer attempt = vertx.createNetServer(new NetServerOptions()
           .setHost(config.host())
           .setPort(config.port())
@@ -126,10 +124,10 @@ public final class PlainHttpListener implements HttpFront {
     ChannelPipeline p = ch.pipeline();
     String at = vertxHandler.name();
     boolean h2c = current.config().http().http2();
-    if (h2c) p.addBefore(at, "preface", new H2cPreface(this, connection));
+    if (h2c) p.addBefore(at, "preface", new H2cPreface(connection));
     p.addBefore(at, "decoder", Framing.strictDecoder(DECODER));
     p.addBefore(at, "encoder", new VertxHttpResponseEncoder());
-    if (h2c) p.addBefore(at, "upgrade", H2c.upgradeHandler(this, connection));
+    if (h2c) p.addBefore(at, "upgrade", H2c.upgradeHandler(connection));
     p.addBefore(at, "client", connection);
     p.remove(at);
     ch.closeFuture().addListener(f -> {

@@ -129,16 +129,19 @@ final class TargetConnections {
       var e = it.next();
       if (targetKeys.contains(e.getKey())) continue;
       it.remove();
-      for (TargetConnection c : e.getValue().idle.toArray(new TargetConnection[0])) c.close();
+      closeIdle(e.getValue());
     }
   }
 
   /** Closes the idle connections; the busy ones close when their exchange ends. */
   void retire() {
     retired = true;
-    slots.values().forEach(slot -> {
-      for (TargetConnection c : slot.idle.toArray(new TargetConnection[0])) c.close();
-    });
+    slots.values().forEach(TargetConnections::closeIdle);
+  }
+
+  /** Closes a slot's idle connections (over a copy: each close takes its connection out, {@link #closed}). */
+  private static void closeIdle(Slot slot) {
+    for (TargetConnection c : slot.idle.toArray(new TargetConnection[0])) c.close();
   }
 
   private void open(Slot slot, Waiter w) {

@@ -83,14 +83,12 @@ public final class Listener implements RunningListener {
    */
   @Override
   public Future<Void> bind(RunningListener previous) {
-    if (previous == null) return listen(0);
-    long deadline = SharedSocket.releaseDeadline();
-    return previous.socketReleased().compose(v -> listen(deadline));
+    return SharedSocket.bindAfter(previous, this::listen);
   }
 
   /** Until {@code deadline} (nanoTime; 0: no retry), retries while the address is still in use. */
   private Future<Void> listen(long deadline) {
-    return SharedSocket.bind(services.vertx(), config.name(), config.host(), config.port(), deadline, () -> {
+    return SharedSocket.bind(services.vertx(), config, deadline, () -> {
       NetServer attempt = services.vertx().createNetServer(new NetServerOptions()
           .setHost(config.host())
           .setPort(config.port())

@@ -1,5 +1,6 @@
 package io.archway.proxy.listener;
 
+import io.archway.core.config.ListenerConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -8,6 +9,7 @@ import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.net.impl.NetServerInternal;
 import io.vertx.core.net.impl.ServerID;
 import java.util.Map;
+import java.util.function.LongFunction;
 import java.util.function.Supplier;
 
 /**
@@ -84,22 +86,28 @@ public final class SharedSocket {
    * keeps its port until its selector drops the key). Fails naming the listener, the address and the
    * operating system's reason.
    */
-  public static Future<Void> bind(Vertx vertx, String listener, String host, int port, long deadline,
+  public static Future<Void> bind(Vertx vertx, ListenerConfig listener, long deadline,
       Supplier<Future<Void>> attempt) {
     return attempt.get().recover(err -> {
       if (deadline != 0 && System.nanoTime() < deadline && reason(err).contains("in use")) {
         Promise<Void> retry = Promise.promise();
-        vertx.setTimer(RETRY_MS, id -> bind(vertx, listener, host, port, deadline, attempt).onComplete(retry));
+        vertx.setTimer(RETRY_MS, id -> bind(vertx, listener, deadline, attempt).onComplete(retry));
         return retry.future();
       }
       return Future.failedFuture(new VertxException(
-          "listener '" + listener + "': cannot bind " + address(host, port) + ": " + reason(err), true));
+          "listener '" + listener.name() + "': cannot bind " + address(listener.host(), listener.port()) + ": "
+              + reason(err), true));
     });
   }
 
-  /** The deadline for {@link #bind} after a listener that stopped at the same address. */
-  public static long releaseDeadline() {
-    return System.nanoTime() + RELEASE_WAIT_MS * 1_000_000;
+  /**
+   * Binds with {@code listen} (given the deadline for {@link #bind}): at once when nothing was at the
+   * address before, else once {@code previous} gave its socket up, retrying for a while after that.
+   */
+  public static Future<Void> bindAfter(RunningListener previous, LongFunction<Future<Void>> listen) {
+    if (previous == null) return listen.apply(0);
+    long deadline = System.nanoTime() + RELEASE_WAIT_MS * 1_000_000;
+    return previous.socketReleased().compose(v -> listen.apply(deadline));
   }
 
   /** {@code host:port}, IPv6 hosts in brackets. */
