@@ -192,16 +192,18 @@ final class RelaySide extends ChannelInboundHandlerAdapter {
   }
 
   private void shutdownSocketOutput(boolean written, Runnable done) {
-    {
-      if (written && channel instanceof DuplexChannel duplex) {
-        duplex.shutdownOutput().addListener(shut -> {
-          outputShut = true;
-          done.run();
-        });
-      } else {
+    if (written && channel instanceof DuplexChannel duplex) {
+      // This channel's own FIN, when it comes, now ends the whole connection: Netty may close the channel
+      // at once instead of shutting its input (a system call, and an exception when the socket is already
+      // gone) and firing an event, and the relay then closes the other side as for any close.
+      channel.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, false);
+      duplex.shutdownOutput().addListener(shut -> {
         outputShut = true;
         done.run();
-      }
+      });
+    } else {
+      outputShut = true;
+      done.run();
     }
   }
 

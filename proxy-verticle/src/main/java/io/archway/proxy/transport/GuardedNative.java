@@ -15,7 +15,10 @@ import io.vertx.core.spi.transport.Transport;
 import java.net.SocketAddress;
 import java.util.concurrent.ThreadFactory;
 
-/** A native transport (epoll) as Vert.x has it, every call passed on, plus the h2c guard. */
+/**
+ * A native transport (epoll) as Vert.x has it, every call passed on, plus the h2c guard and without the
+ * socket options that would change nothing ({@link UnchangedOptions}).
+ */
 final class GuardedNative implements Transport {
 
   private final Transport delegate;
@@ -27,6 +30,7 @@ final class GuardedNative implements Transport {
   @Override
   public void configure(NetServerOptions options, boolean domainSocket, ServerBootstrap bootstrap) {
     delegate.configure(options, domainSocket, bootstrap);
+    UnchangedOptions.drop(bootstrap);
     H2cConnections.guard(options, bootstrap);
   }
 
@@ -99,5 +103,6 @@ final class GuardedNative implements Transport {
   @Override
   public void configure(ClientOptionsBase options, int connectTimeout, boolean domainSocket, Bootstrap bootstrap) {
     delegate.configure(options, connectTimeout, domainSocket, bootstrap);
+    UnchangedOptions.drop(bootstrap);
   }
 }
