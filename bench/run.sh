@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench/run.sh: Archway next to HAProxy and NGINX on loopback, same backends, same settings.
 #
-#   bench/run.sh                        # ROUNDS=3 DURATION=10: about half an hour on 2 cores
+#   bench/run.sh                        # ROUNDS=3 DURATION=10 WARMUP=20: over an hour on 2 cores (it prints its estimate)
 #   ROUNDS=1 DURATION=2 bench/run.sh    # smoke run, a few minutes
 #   ROWS="redis-get-p16 iperf3-1" bench/run.sh   # a subset of rows
 #   ARCHWAY=0 bench/run.sh              # peers only (Archway column n/a); KEEP_WORK=1 keeps logs
@@ -19,7 +19,9 @@ set -euo pipefail
 
 ROUNDS=${ROUNDS:-3}                      # measured rounds; the table shows their median
 DURATION=${DURATION:-10}                 # seconds per measurement
-WARMUP=${WARMUP:-$((DURATION < 5 ? DURATION : 5))}   # seconds per discarded warm-up run
+# Seconds per discarded warm-up run. The JIT takes about 20 s of load to settle on the TLS and HTTP/2
+# paths: with 5 s, new TLS handshakes read 0.88x the best peer where 20 s gives 0.99x (docs/benchmarks.md).
+WARMUP=${WARMUP:-$((DURATION < 5 ? DURATION : 20))}
 TW_MAX=${TW_MAX:-1000}                   # TIME_WAIT sockets on our ports tolerated before a connection-rate row
                                          # (health checks alone keep a few hundred; a newconn run leaves ~100k)
 TW_WAIT_MAX=${TW_WAIT_MAX:-75}           # ...waited for at most this long (TIME_WAIT lasts 60s on Linux)
