@@ -17,7 +17,7 @@ import java.util.concurrent.ThreadFactory;
 
 /**
  * A native transport (epoll) as Vert.x has it, every call passed on, plus the h2c guard and without the
- * socket options that would change nothing ({@link UnchangedOptions}).
+ * socket options that would change nothing on epoll ({@link UnchangedOptions}).
  */
 final class GuardedNative implements Transport {
 

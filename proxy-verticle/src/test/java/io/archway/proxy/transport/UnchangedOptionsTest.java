@@ -68,7 +68,7 @@ class UnchangedOptionsTest {
     server.connectHandler(socket -> accepted.complete(channel(socket)));
     int port = server.listen().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).actualPort();
 
-    NetSocket socket = vertx.createNetClient().connect(port, "127.0.0.1")
+    NetSocket socket = vertx.createNetClient(new NetClientOptions().setTcpUserTimeout(5_000)).connect(port, "127.0.0.1")
         .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     Channel connected = channel(socket);
     Channel served = accepted.get(10, TimeUnit.SECONDS);
@@ -78,6 +78,8 @@ class UnchangedOptionsTest {
     assertThat(served.config().getOption(ChannelOption.SO_KEEPALIVE)).isTrue();
     assertThat(connected.config().getOption(ChannelOption.TCP_NODELAY)).isTrue();
     assertThat(connected.config().getOption(ChannelOption.SO_KEEPALIVE)).isFalse();
+    ChannelOption<Integer> userTimeout = ChannelOption.valueOf("io.netty.channel.epoll.EpollChannelOption#TCP_USER_TIMEOUT");
+    assertThat(connected.config().getOption(userTimeout)).isEqualTo(5_000);
     socket.close();
   }
 
