@@ -430,7 +430,7 @@ write_markdown() {  # write_markdown TABLE_TSV FILE
     echo "- $(haproxy -v | head -1 | cut -d' ' -f1-3), $(nginx -v 2>&1 | cut -d' ' -f3), $(redis-server --version | cut -d' ' -f1-3), $(iperf3 --version | head -1 | cut -d' ' -f1-2), $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)"
     echo "- archway $(git -C "$REPO_DIR" rev-parse --short HEAD 2>/dev/null || echo '?'), $(java -version 2>&1 | head -1)"
     [[ -z $BEFORE_JAR ]] || echo "- before: $BEFORE_JAR${BEFORE_NAME:+ ($BEFORE_NAME)}"
-    echo "- ROUNDS=$ROUNDS DURATION=${DURATION}s WARMUP=${WARMUP}s, median of rounds, column order rotated each round; 2 threads/workers per proxy"
+    echo "- ROUNDS=$ROUNDS DURATION=${DURATION}s WARMUP=${WARMUP}s, median of rounds, column order rotated (and reversed every other round) each round; 2 threads/workers per proxy"
     echo
     awk -F'\t' '{ line = "|"; for (i = 1; i <= NF; i++) line = line " " $i " |"; print line
                   if (NR == 1) { line = "|"; for (i = 1; i <= NF; i++) line = line (i == 1 ? "---|" : "---:|"); print line } }' "$1"
@@ -473,7 +473,14 @@ main() {
   for ((r = 0; r < ROUNDS; r++)); do
     check_http
     local order=()
+    # Rotated by one each round, and every other round backwards: which column runs right after which
+    # changes too (with rotation alone, "before" followed "archway" in every round of a 5-column run).
     for ((i = 0; i < ${#COLUMNS[@]}; i++)); do order+=("${COLUMNS[(i + r) % ${#COLUMNS[@]}]}"); done
+    if ((r % 2 == 1)); then
+      local back=()
+      for ((i = ${#order[@]} - 1; i >= 0; i--)); do back+=("${order[i]}"); done
+      order=("${back[@]}")
+    fi
     log "round $((r + 1))/$ROUNDS, order: ${order[*]}"
     for row in $ROWS; do
       for col in "${order[@]}"; do
