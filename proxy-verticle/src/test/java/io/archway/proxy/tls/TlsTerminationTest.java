@@ -295,13 +295,7 @@ class TlsTerminationTest {
       socket.shutdownOutput();
       socket.getInputStream().read();
     })) {
-      start(engine, tls("web"));
-      gateway.healthy("p2", closing.address());
-      gateway.apply(new JsonObject()
-          .put("certificates", new JsonArray().add(new JsonObject().put("name", "web")
-              .put("cert", dir.resolve("web.pem").toString()).put("key", dir.resolve("web-key.pem").toString())))
-          .put("listeners", new JsonArray().add(listener("s", port, "p2").put("protocol", "tls").put("tls", tls("web"))))
-          .put("pools", new JsonArray().add(pool("p2", closing.address()))));
+      startWithPoolP2(engine, closing.address());
       try (SSLSocket client = TlsClients.connect(TlsClients.context(pki.ca(), null), port, "web.example.com")) {
         assertThat(Streams.read(client.getInputStream(), 4)).isEqualTo("bye\n");
         // close_notify, then the end of the stream: no truncation error.
@@ -310,6 +304,17 @@ class TlsTerminationTest {
       assertThat(gateway.awaitAccessLine(l -> "p2".equals(l.getString("pool"))).getString("termination"))
           .isEqualTo("backend_close");
     }
+  }
+
+  /** The TLS listener "s" on certificate "web", in front of pool "p2" with one healthy target at {@code target}. */
+  private void startWithPoolP2(String engine, String target) throws Exception {
+    start(engine, tls("web"));
+    gateway.healthy("p2", target);
+    gateway.apply(new JsonObject()
+        .put("certificates", new JsonArray().add(new JsonObject().put("name", "web")
+            .put("cert", dir.resolve("web.pem").toString()).put("key", dir.resolve("web-key.pem").toString())))
+        .put("listeners", new JsonArray().add(listener("s", port, "p2").put("protocol", "tls").put("tls", tls("web"))))
+        .put("pools", new JsonArray().add(pool("p2", target))));
   }
 
   /**
@@ -327,13 +332,7 @@ class TlsTerminationTest {
       Streams.write(socket.getOutputStream(), "answer to " + question);
       socket.shutdownOutput();
     })) {
-      start(engine, tls("web"));
-      gateway.healthy("p2", answering.address());
-      gateway.apply(new JsonObject()
-          .put("certificates", new JsonArray().add(new JsonObject().put("name", "web")
-              .put("cert", dir.resolve("web.pem").toString()).put("key", dir.resolve("web-key.pem").toString())))
-          .put("listeners", new JsonArray().add(listener("s", port, "p2").put("protocol", "tls").put("tls", tls("web"))))
-          .put("pools", new JsonArray().add(pool("p2", answering.address()))));
+      startWithPoolP2(engine, answering.address());
       try (SSLSocket client = TlsClients.connect(TlsClients.context(pki.ca(), null), port, "web.example.com")) {
         Streams.write(client.getOutputStream(), "life");
         client.shutdownOutput();   // TLS 1.3: close_notify, then the FIN; reading goes on
