@@ -37,7 +37,7 @@ final class UnchangedOptions {
   }
 
   /** Whether a new epoll socket already has {@code value} for {@code option}. */
-  static boolean unchanged(ChannelOption<?> option, Object value) {
+  private static boolean unchanged(ChannelOption<?> option, Object value) {
     if (option.name().equals(TCP_USER_TIMEOUT)) return Integer.valueOf(0).equals(value);
     if (option.name().equals(TCP_CORK) || option == ChannelOption.SO_KEEPALIVE) return Boolean.FALSE.equals(value);
     if (option == ChannelOption.TCP_NODELAY) {
