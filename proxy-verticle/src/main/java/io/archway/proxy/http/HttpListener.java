@@ -298,13 +298,8 @@ public final class HttpListener implements HttpFront {
   }
 
   @Override
-  public boolean stoppedLongAgo() {
-    return stopped != null && stoppedSocket.longAgo();
-  }
-
-  @Override
-  public Future<Void> socketReleased() {
-    return stoppedSocket == null ? Future.succeededFuture() : stoppedSocket.released();
+  public SharedSocket.Stopped stoppedSocket() {
+    return stoppedSocket;
   }
 
   /** Requests pick among enabled targets only; a request in flight to a draining target finishes. */

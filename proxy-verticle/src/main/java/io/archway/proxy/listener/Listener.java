@@ -177,15 +177,9 @@ public final class Listener implements RunningListener {
     }
   }
 
-  /** True when this listener stopped long enough ago that its socket is surely gone. */
   @Override
-  public boolean stoppedLongAgo() {
-    return stopped != null && stoppedSocket.longAgo();
-  }
-
-  @Override
-  public Future<Void> socketReleased() {
-    return stoppedSocket == null ? Future.succeededFuture() : stoppedSocket.released();
+  public SharedSocket.Stopped stoppedSocket() {
+    return stoppedSocket;
   }
 
   private void accept(NetSocket socket) {

@@ -31,11 +31,20 @@ public interface RunningListener {
   /** Closes every connection of this listener now, also while it drains. */
   void closeNow(Termination why);
 
+  /** This listener's socket as it stopped (its owner then, and when); null while it runs. */
+  SharedSocket.Stopped stoppedSocket();
+
   /** True when this listener stopped long enough ago that its socket is surely gone. */
-  boolean stoppedLongAgo();
+  default boolean stoppedLongAgo() {
+    SharedSocket.Stopped socket = stoppedSocket();
+    return socket != null && socket.longAgo();
+  }
 
   /** Completes once the socket this listener held at its stop is gone (or after a bounded wait). */
-  Future<Void> socketReleased();
+  default Future<Void> socketReleased() {
+    SharedSocket.Stopped socket = stoppedSocket();
+    return socket == null ? Future.succeededFuture() : socket.released();
+  }
 
   /** Ends connections to targets their pool no longer lists or drains; called after every apply. */
   void drainTargets(Map<String, Pool> pools);
