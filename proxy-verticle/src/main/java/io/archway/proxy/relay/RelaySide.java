@@ -1,6 +1,7 @@
 package io.archway.proxy.relay;
 
 import io.micrometer.core.instrument.Counter;
+import io.archway.proxy.transport.Fin;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -197,7 +198,7 @@ final class RelaySide extends ChannelInboundHandlerAdapter {
       // at once instead of shutting its input (a system call, and an exception when the socket is already
       // gone) and firing an event, and the relay then closes the other side as for any close.
       channel.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, false);
-      duplex.shutdownOutput().addListener(shut -> {
+      Fin.send(duplex).addListener(shut -> {
         outputShut = true;
         done.run();
       });
