@@ -2,6 +2,7 @@ package io.archway.proxy.http;
 
 import io.archway.core.config.ListenerConfig;
 import io.archway.proxy.accesslog.AccessLog;
+import io.archway.proxy.listener.Acceptor;
 import io.archway.proxy.listener.ListenerMeters;
 import io.archway.proxy.listener.RunningListener;
 import io.archway.proxy.listener.SharedSocket;
@@ -10,17 +11,13 @@ import io.archway.proxy.relay.Termination;
 import io.archway.proxy.route.RouteTable;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.vertx.core.http.impl.VertxHttpResponseEncoder;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.internal.net.NetSocketInternal;
-import io.vertx.core.net.NetServer;
-import io.vertx.core.net.NetServerOptions;
-import io.vertx.core.net.NetSocket;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.net.ServerSSLOptions;
 import java.io.IOException;
 import java.time.Duration;
@@ -28,11 +25,10 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One plain (cleartext) {@code http} listener whose routes use no HTTP/2 pool, on one proxy verticle,
- * forwarding at the Netty level: a Vert.x TCP server accepts, then each connection's pipeline is
+ * forwarding at the Netty level: an {@link Acceptor} accepts, then each connection's pipeline is
  * Netty's HTTP codecs and the gateway's own handlers ({@link ClientConnection}, {@link Forward}), with
  * kept-alive connections to the targets ({@link TargetConnections}) on the same event loop. With
  * {@code http2: true} a connection may also be h2c, by prior knowledge or {@code Upgrade} ({@link H2c}).
@@ -54,7 +50,8 @@ public final class PlainHttpListener implements HttpFront {
   private final PoolClients pools;
   private final HttpListener.Shape shape;
   private final Set<ClientConnection> connections = new HashSet<>();
-  private NetServer server;
+  private final ContextInternal context;
+  private Acceptor acceptor;
   private HttpSite site;
   private Promise<Void> drained;
   private Future<Void> stopped;
@@ -68,6 +65,7 @@ public final class PlainHttpListener implements HttpFront {
     this.accessLog = accessLog;
     this.pools = pools;
     this.shape = shape;
+    this.context = (ContextInternal) vertx.getOrCreateContext();
     update(config, logEnabled, null, null);
   }
 
@@ -97,22 +95,12 @@ public final class PlainHttpListener implements HttpFront {
 
   private Future<Void> listen(long deadline) {
     ListenerConfig config = site.config();
-    return SharedSocket.bind(vertx, config, deadline, () -> {
-      NetServer attempt = vertx.createNetServer(new NetServerOptions()
-          .setHost(config.host())
-          .setPort(config.port())
-          .setReusePort(config.reusePort())
-          .setTcpNoDelay(true));
-      attempt.connectHandler(this::accept);
-      server = attempt;
-      return attempt.listen().<Void>mapEmpty().onFailure(err -> attempt.close());
-    });
+    return SharedSocket.bind(vertx, config, deadline,
+        () -> Acceptor.listen(context, config, this::accept).onSuccess(a -> acceptor = a).mapEmpty());
   }
 
-  /** Puts the HTTP pipeline in place of Vert.x's handler, before a byte is read. */
-  private void accept(NetSocket socket) {
-    ChannelHandlerContext vertxHandler = ((NetSocketInternal) socket).channelHandlerContext();
-    Channel ch = vertxHandler.channel();
+  /** Puts the HTTP pipeline in, before a byte is read. */
+  private void accept(Channel ch) {
     if (drained != null) {
       ch.close();
       return;
@@ -122,14 +110,12 @@ public final class PlainHttpListener implements HttpFront {
     ClientConnection connection = new ClientConnection(this, IdleWatch.start(ch, current.config().idleTimeout().toMillis()));
     connections.add(connection);
     ChannelPipeline p = ch.pipeline();
-    String at = vertxHandler.name();
     boolean h2c = current.config().http().http2();
-    if (h2c) p.addBefore(at, "preface", new H2cPreface(connection));
-    p.addBefore(at, "decoder", Framing.strictDecoder(DECODER));
-    p.addBefore(at, "encoder", new VertxHttpResponseEncoder());
-    if (h2c) p.addBefore(at, "upgrade", H2c.upgradeHandler(connection));
-    p.addBefore(at, "client", connection);
-    p.remove(at);
+    if (h2c) p.addLast("preface", new H2cPreface(connection));
+    p.addLast("decoder", Framing.strictDecoder(DECODER));
+    p.addLast("encoder", new VertxHttpResponseEncoder());
+    if (h2c) p.addLast("upgrade", H2c.upgradeHandler(connection));
+    p.addLast("client", connection);
     ch.closeFuture().addListener(f -> {
       if (connections.remove(connection)) current.meters().finished(Termination.CLIENT_CLOSE);
       if (drained != null && connections.isEmpty()) drained.tryComplete();
@@ -152,8 +138,8 @@ public final class PlainHttpListener implements HttpFront {
     ListenerConfig config = site.config();
     drained = Promise.promise();
     stoppedSocket = new SharedSocket.Stopped(vertx, config.host(), config.port());
-    Future<Void> unbound = server == null ? Future.succeededFuture()
-        : server.shutdown(drain.toMillis() + VERTX_GRACE_MS, TimeUnit.MILLISECONDS);
+    Future<Void> unbound = acceptor == null ? Future.succeededFuture()
+        : acceptor.stop(drain.toMillis() + VERTX_GRACE_MS);
     new ArrayList<>(connections).forEach(c -> c.drain(drain));
     if (connections.isEmpty()) {
       drained.tryComplete();
@@ -168,7 +154,7 @@ public final class PlainHttpListener implements HttpFront {
   @Override
   public void closeNow(Termination why) {
     new ArrayList<>(connections).forEach(ClientConnection::closeNow);
-    if (server != null && stopped == null) server.close();
+    if (acceptor != null && stopped == null) acceptor.close();
   }
 
   @Override

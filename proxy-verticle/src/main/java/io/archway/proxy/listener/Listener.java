@@ -16,30 +16,26 @@ import io.archway.proxy.tls.HandshakeLog;
 import io.archway.proxy.tls.PassthroughRoutes;
 import io.archway.proxy.tls.ServerTls;
 import io.archway.proxy.tls.TlsSession;
+import io.netty.channel.Channel;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.internal.ContextInternal;
-import io.vertx.core.internal.net.NetSocketInternal;
-import io.vertx.core.net.NetServer;
-import io.vertx.core.net.NetServerOptions;
-import io.vertx.core.net.NetSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
- * One listener address on one proxy verticle: a Vert.x server (shared by the verticles that bind the
- * same address), the relays it started, and how it stops. Confined to the verticle's context.
+ * One listener address on one proxy verticle: its {@link Acceptor}, the relays it started, and how it
+ * stops. Confined to the verticle's context.
  */
 public final class Listener implements RunningListener {
 
   private static final long CLOSE_WINDOW_MS = 1_000;
   private static final int CLOSE_BATCHES = 10;
-  /** Vert.x closes what is left this long after our own drain deadline, which always comes first. */
+  /** Vert.x's server closes what is left this long after our own drain deadline, which always comes first. */
   private static final long VERTX_GRACE_MS = 5_000;
   /** How long a passthrough client has to send its ClientHello (or its idle timeout, if shorter). */
   static final long CLIENT_HELLO_TIMEOUT_MS = 10_000;
@@ -51,7 +47,7 @@ public final class Listener implements RunningListener {
   private OpenLines openLines;
   /** Open relays, each with what its access log line needs beyond the relay's own counts. */
   private final Map<Relay, Opened> relays = new HashMap<>();
-  private NetServer server;
+  private Acceptor acceptor;
   private ListenerConfig config;
   private Pool pool;
   private ServerTls tls;
@@ -88,16 +84,8 @@ public final class Listener implements RunningListener {
 
   /** Until {@code deadline} (nanoTime; 0: no retry), retries while the address is still in use. */
   private Future<Void> listen(long deadline) {
-    return SharedSocket.bind(services.vertx(), config, deadline, () -> {
-      NetServer attempt = services.vertx().createNetServer(new NetServerOptions()
-          .setHost(config.host())
-          .setPort(config.port())
-          .setReusePort(config.reusePort())
-          .setTcpNoDelay(true));
-      attempt.connectHandler(this::accept);
-      server = attempt;
-      return attempt.listen().<Void>mapEmpty().onFailure(err -> attempt.close());
-    });
+    return SharedSocket.bind(services.vertx(), config, deadline,
+        () -> Acceptor.listen(context, config, this::accept).onSuccess(a -> acceptor = a).mapEmpty());
   }
 
   /**
@@ -137,9 +125,9 @@ public final class Listener implements RunningListener {
     drained = Promise.promise();
     stoppedSocket = new SharedSocket.Stopped(services.vertx(), config.host(), config.port());
     drains.listenerStopping(config.name(), relays.keySet());
-    Future<Void> unbound = server == null
+    Future<Void> unbound = acceptor == null
         ? Future.succeededFuture()
-        : server.shutdown(drain.toMillis() + VERTX_GRACE_MS, TimeUnit.MILLISECONDS);
+        : acceptor.stop(drain.toMillis() + VERTX_GRACE_MS);
     if (relays.isEmpty()) {
       drained.tryComplete();
     } else if (drain.isZero()) {
@@ -182,9 +170,9 @@ public final class Listener implements RunningListener {
     return stoppedSocket;
   }
 
-  private void accept(NetSocket socket) {
+  private void accept(Channel client) {
     meters.accepted();
-    Relay relay = Relay.accept((NetSocketInternal) socket, policy);
+    Relay relay = Relay.accept(client, policy);
     relays.put(relay, new Opened(pool.name()));
     if (drained != null) {
       relay.reject(Termination.REJECTED, null);

@@ -16,8 +16,8 @@ import java.util.function.Supplier;
  * Vert.x shares one server socket per address among the verticles listening on it. A server that
  * listens while the last sharer's socket is still closing joins that dying socket and never accepts
  * (a race in Vert.x 5.0's NetServerImpl, seen when a listener is removed and added back at once).
- * This reads Vert.x's internal registry of shared sockets so that a new listener can wait for the
- * old socket to be gone first.
+ * This reads Vert.x's internal registry of shared sockets, and the node's {@link PortClaim}s for the
+ * sockets of its own event loops, so that a new listener can wait for the old socket(s) to be gone.
  */
 public final class SharedSocket {
 
@@ -28,12 +28,18 @@ public final class SharedSocket {
 
   private SharedSocket() {}
 
-  /** The server that owns the shared socket at this address now, or {@code null}. */
+  /**
+   * What holds the node's socket(s) at this address now: the Vert.x server that owns the shared socket,
+   * or the node's {@link PortClaim} while its event loops listen with sockets of their own; {@code null}
+   * when neither.
+   */
   public static Object owner(Vertx vertx, String host, int port) {
     Map<ServerID, NetServerInternal> shared = ((VertxInternal) vertx).sharedTcpServers();
     synchronized (shared) {
-      return shared.get(new ServerID(port, host));
+      NetServerInternal server = shared.get(new ServerID(port, host));
+      if (server != null) return server;
     }
+    return PortClaim.current(vertx, host, port);
   }
 
   /**

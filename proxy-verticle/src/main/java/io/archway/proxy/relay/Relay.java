@@ -39,19 +39,22 @@ public final class Relay {
   private ScheduledFuture<?> idleCheck;
   private ScheduledFuture<?> halfCloseDeadline;
 
-  private Relay(RelayPolicy policy, ChannelHandlerContext vertx) {
+  private Relay(RelayPolicy policy, Channel client) {
     this.policy = policy;
-    this.client = vertx.channel();
+    this.client = client;
     this.clientAddress = client.remoteAddress();
     this.listenerAddress = client.localAddress();
     // Before anything can be read: a byte read now would have nowhere to go.
     client.config().setAutoRead(false);
-    this.clientSide = RelaySide.install(this, true, policy.bytesIn(), vertx);
+    this.clientSide = RelaySide.install(this, true, policy.bytesIn(), client, null);
   }
 
-  /** Takes over an accepted client socket; call on its event loop, in the server's connect handler. */
-  public static Relay accept(NetSocketInternal socket, RelayPolicy policy) {
-    return new Relay(policy, socket.channelHandlerContext());
+  /**
+   * Takes over an accepted client channel whose pipeline holds no handler that reads (the listener's
+   * own socket gives it bare; TLS and PROXY header handlers go in front later); call on its event loop.
+   */
+  public static Relay accept(Channel client, RelayPolicy policy) {
+    return new Relay(policy, client);
   }
 
   /** Relays the client to {@code socket}, a fresh connection to {@code target} on the same event loop. */
@@ -69,12 +72,11 @@ public final class Relay {
     open++;
     connectNanos = System.nanoTime() - acceptNanos;
     backend = vertx.channel();
-    backendSide = RelaySide.install(this, false, policy.bytesOut(), vertx);
+    backendSide = RelaySide.install(this, false, policy.bytesOut(), backend, vertx.name());
     clientSide.pair(backendSide);
     clientSide.forwardEarly();
     EarlyBytes.release(backend);
     if (clientSide.inputShut()) backendSide.shutdownOutput(this::directionDone);
-    clientSide.detachVertx();
     backendSide.detachVertx();
     clientSide.resume();
     lastActivity = System.nanoTime();

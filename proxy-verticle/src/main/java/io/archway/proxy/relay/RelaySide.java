@@ -17,12 +17,13 @@ import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
 
 /**
- * The relay's handler in one of its two pipelines, placed just before Vert.x's own handler: it
- * forwards every buffer this channel reads to the other channel as is, flushes once per read burst,
- * stops reading while the other channel is over its high water mark, and turns a FIN into a
- * half-close of the other channel. Vert.x's handler never sees a byte, a writability change, an
- * exception or a user event, and once both channels relay it leaves the pipeline altogether
- * ({@link #detachVertx}): from then on the channel is Netty's and the relay's alone.
+ * The relay's handler in one of its two pipelines: it forwards every buffer this channel reads to the
+ * other channel as is, flushes once per read burst, stops reading while the other channel is over its
+ * high water mark, and turns a FIN into a half-close of the other channel. The client channel comes
+ * bare from the listener's acceptor. On the backend channel, which Vert.x's client made, it sits just
+ * before Vert.x's handler, which never sees a byte, a writability change, an exception or a user event,
+ * and leaves the pipeline once the backend relays ({@link #detachVertx}): from then on the channel is
+ * Netty's and the relay's alone.
  */
 final class RelaySide extends ChannelInboundHandlerAdapter {
 
@@ -58,14 +59,21 @@ final class RelaySide extends ChannelInboundHandlerAdapter {
     this.counter = counter;
   }
 
-  /** Adds a side before the handler whose context {@code vertx} is (Vert.x's), on the event loop. */
-  static RelaySide install(Relay relay, boolean client, Counter counter, ChannelHandlerContext vertx) {
-    Channel ch = vertx.channel();
+  /**
+   * Adds a side to {@code ch}'s pipeline on its event loop: before {@code vertxHandler}, the name of
+   * Vert.x's handler in a connection Vert.x made (taken out later, {@link #detachVertx}), or last when
+   * it is null.
+   */
+  static RelaySide install(Relay relay, boolean client, Counter counter, Channel ch, String vertxHandler) {
     ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
     ch.config().setWriteBufferWaterMark(WATER_MARK);
     RelaySide side = new RelaySide(relay, client, counter);
-    side.vertxName = vertx.name();
-    ch.pipeline().addBefore(vertx.name(), NAME, side);
+    side.vertxName = vertxHandler;
+    if (vertxHandler == null) {
+      ch.pipeline().addLast(NAME, side);
+    } else {
+      ch.pipeline().addBefore(vertxHandler, NAME, side);
+    }
     return side;
   }
 

@@ -47,6 +47,14 @@ public final class GatewayTransport implements Transport {
         && (internal.transport() instanceof GuardedNio || internal.transport() instanceof GuardedNative);
   }
 
+  /**
+   * Whether each event loop of {@code vertx} can listen with a socket of its own at a shared address
+   * ({@code SO_REUSEPORT}): with the native transport of a {@link GatewayTransport}, not on NIO.
+   */
+  public static boolean eachLoopAccepts(Vertx vertx) {
+    return vertx instanceof VertxInternal internal && internal.transport() instanceof GuardedNative;
+  }
+
   @Override
   public String name() {
     return implementation instanceof GuardedNative ? chosen.name() : Transport.NIO.name();

@@ -16,8 +16,8 @@ import java.net.SocketAddress;
 import java.util.concurrent.ThreadFactory;
 
 /**
- * A native transport (epoll) as Vert.x has it, every call passed on, plus the h2c guard and without the
- * socket options that would change nothing on epoll ({@link UnchangedOptions}).
+ * A native transport (epoll) as Vert.x has it, every call passed on, plus the h2c guard, and without the
+ * socket options that only restate the kernel's defaults or turn quick ACKs off ({@link KernelDefaults}).
  */
 final class GuardedNative implements Transport {
 
@@ -30,7 +30,7 @@ final class GuardedNative implements Transport {
   @Override
   public void configure(NetServerOptions options, boolean domainSocket, ServerBootstrap bootstrap) {
     delegate.configure(options, domainSocket, bootstrap);
-    UnchangedOptions.drop(bootstrap);
+    KernelDefaults.keep(bootstrap);
     H2cConnections.guard(options, bootstrap);
   }
 
@@ -103,6 +103,6 @@ final class GuardedNative implements Transport {
   @Override
   public void configure(ClientOptionsBase options, int connectTimeout, boolean domainSocket, Bootstrap bootstrap) {
     delegate.configure(options, connectTimeout, domainSocket, bootstrap);
-    UnchangedOptions.drop(bootstrap);
+    KernelDefaults.keep(bootstrap);
   }
 }

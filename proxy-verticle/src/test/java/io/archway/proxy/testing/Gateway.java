@@ -37,6 +37,10 @@ public final class Gateway implements AutoCloseable {
 
   public static final String NODE = "test-node";
 
+  /** Whether native epoll loads here: tests that ask for it by name skip without it. */
+  public static final boolean NATIVE_AVAILABLE = io.vertx.core.transport.Transport.nativeTransport() != null
+      && io.vertx.core.transport.Transport.nativeTransport().available();
+
   private final Vertx vertx;
   private final ErrorLog errors = ErrorLog.install();
   private final NodeContext node = NodeContext.create(NODE);
@@ -60,14 +64,18 @@ public final class Gateway implements AutoCloseable {
         : Vertx.vertx(options);
   }
 
-  /** Two instances on NIO, looking names up as {@code resolver} says (a test DNS server, say). */
+  /** Two instances as {@link #start()}, looking names up as {@code resolver} says (a test DNS server, say). */
   public static Gateway start(io.vertx.core.dns.AddressResolverOptions resolver) throws Exception {
-    return deploy(new Gateway(new VertxOptions().setAddressResolverOptions(resolver)), 2);
+    return deploy(new Gateway(new VertxOptions().setAddressResolverOptions(resolver)
+        .setPreferNativeTransport(NATIVE_AVAILABLE)), 2);
   }
 
-  /** One proxy instance per event loop (two), on NIO. */
+  /**
+   * One proxy instance per event loop (two), on the native transport when this machine has it, as the
+   * launcher runs a node (each event loop then accepts on a socket of its own), else on NIO.
+   */
   public static Gateway start() throws Exception {
-    return start(2, false);
+    return start(2, NATIVE_AVAILABLE);
   }
 
   /** Two instances on a plain Vert.x, built without {@link GatewayTransport} (h2c listeners must refuse it). */
