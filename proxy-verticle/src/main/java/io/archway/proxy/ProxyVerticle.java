@@ -29,9 +29,9 @@ import io.archway.proxy.tls.TlsSetup;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.ServerSSLOptions;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -88,9 +88,8 @@ public final class ProxyVerticle extends VerticleBase implements ConfigApplier {
 
   @Override
   public Future<?> start() {
-    var client = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true));
     var registry = node.metrics().registry();
-    services = new ListenerServices(vertx, node.nodeName(), registry, new Connector(client), accessLog);
+    services = new ListenerServices(vertx, node.nodeName(), registry, new Connector((ContextInternal) context), accessLog);
     active = ActiveConnections.of(vertx);
     // A DNS name's addresses changed: rebuild the pools that use it, as a config change would.
     dns = new DnsTargets(vertx, context, () -> {

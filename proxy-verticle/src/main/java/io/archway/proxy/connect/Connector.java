@@ -9,29 +9,46 @@ import io.archway.proxy.relay.Termination;
 import io.archway.proxy.tls.BackendTls;
 import io.archway.proxy.proxyprotocol.ProxyHeaders;
 import io.archway.proxy.tls.HandshakeLog;
+import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelOption;
+import io.netty.resolver.AddressResolverGroup;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.internal.net.NetSocketInternal;
-import io.vertx.core.net.ConnectOptions;
-import io.vertx.core.net.NetClient;
+import io.vertx.core.impl.buffer.VertxByteBufAllocator;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.spi.transport.Transport;
 import java.net.InetSocketAddress;
 import java.nio.channels.ClosedChannelException;
 import java.net.SocketAddress;
 
 /**
  * Opens a connection to one of a pool's targets: the first pick, then up to {@code retries} other
- * targets when a connect fails or times out. Must be called on the proxy verticle's context, so that
- * the backend connection lives on the same event loop as the client's.
+ * targets when a connect fails or times out. Connections are Netty channels on the proxy verticle's
+ * event loop (the client's), made with the node's transport and its socket options as Vert.x's client
+ * would make them, but without Vert.x's connection objects around them, which the relay would only
+ * take out again. Call on that event loop.
  */
 public final class Connector {
 
   private static final RateLimitedLog OUT_OF_FILES_LOG = new RateLimitedLog(Connector.class.getName(), 10_000);
+  /** Vert.x's client defaults (SO_REUSEADDR, ...), with Nagle off. */
+  private static final NetClientOptions OPTIONS = new NetClientOptions().setTcpNoDelay(true);
 
-  private final NetClient client;
+  private final ContextInternal context;
+  private final Transport transport;
+  /** Vert.x's own name resolver, for targets named by host name. */
+  private final AddressResolverGroup<InetSocketAddress> resolver;
 
-  public Connector(NetClient client) {
-    this.client = client;
+  /** Connects on {@code context}'s event loop: the proxy verticle's. */
+  public Connector(ContextInternal context) {
+    this.context = context;
+    VertxInternal vertx = context.owner();
+    this.transport = vertx.transport();
+    this.resolver = vertx.nameResolver().nettyAddressResolverGroup();
   }
 
   /**
@@ -102,14 +119,19 @@ public final class Connector {
       last = target;
       target.opening();
       long start = System.nanoTime();
-      ConnectOptions options = new ConnectOptions()
-          .setHost(target.connectHost())
-          .setPort(target.address().port())
-          .setTimeout((int) Math.min(Integer.MAX_VALUE, pool.config().connectTimeout().toMillis()));
-      client.connect(options).onComplete(ar -> {
-        if (ar.failed()) {
+      int timeout = (int) Math.min(Integer.MAX_VALUE, pool.config().connectTimeout().toMillis());
+      Bootstrap bootstrap = new Bootstrap()
+          .group(context.nettyEventLoop())
+          .channelFactory(transport.channelFactory(false))
+          .resolver(resolver)
+          .option(ChannelOption.ALLOCATOR, VertxByteBufAllocator.POOLED_ALLOCATOR)
+          .handler(Unrelayed.INSTANCE);
+      transport.configure(OPTIONS, timeout, false, bootstrap);
+      ChannelFuture connect = bootstrap.connect(InetSocketAddress.createUnresolved(target.connectHost(), target.address().port()));
+      connect.addListener(connected -> {
+        if (!connected.isSuccess()) {
           target.released();
-          if (FileLimit.exhausted(ar.cause())) {
+          if (FileLimit.exhausted(connected.cause())) {
             // Not the target's doing, and every other target would fail the same way.
             OUT_OF_FILES_LOG.log(() -> "out of file descriptors: cannot connect to any target (pool '" + pool.name()
                 + "'); new clients are closed until descriptors are free (raise the limit: ulimit -n, LimitNOFILE)");
@@ -117,8 +139,8 @@ public final class Connector {
                 "pool '" + pool.name() + "': this process is out of file descriptors"));
             return;
           }
-          ConnectLog.failed(pool.name(), target.key(), ar.cause());
-          if (closedOnThisSide(ar.cause()) && !reopened) {
+          ConnectLog.failed(pool.name(), target.key(), connected.cause());
+          if (closedOnThisSide(connected.cause()) && !reopened) {
             reopened = true;
             attempt(target);
             return;
@@ -127,12 +149,11 @@ public final class Connector {
           next();
           return;
         }
-        NetSocketInternal socket = (NetSocketInternal) ar.result();
-        Channel channel = socket.channelHandlerContext().channel();
+        Channel channel = connect.channel();
         ProxyProtocol header = pool.config().traffic().proxyProtocol().orElse(null);
         if (header != null) {
           // Before TLS, as HAProxy does: the header is the first byte on the wire, outside the TLS stream.
-          ProxyHeaders.send(socket.channelHandlerContext(), header, from, listener);
+          ProxyHeaders.send(channel, header, from, listener);
         }
         BackendTls tls = pool.tls();
         if (tls == null) {
@@ -140,12 +161,11 @@ public final class Connector {
           pool.connected(System.nanoTime() - start);
           if (count > 1) pool.retryMeters().redispatched();
           channel.closeFuture().addListener(closed -> target.released());
-          promise.complete(new Backend(socket, target));
+          promise.complete(new Backend(channel, target));
           return;
         }
         // The handshake counts as part of the connect: its time, its timeout, and a retry when it fails.
-        // A failure is the handshake future's to report (HandshakeLog): not Vert.x's, as an unhandled error.
-        socket.exceptionHandler(err -> { });
+        // A failure is the handshake future's to report (HandshakeLog); Unrelayed keeps it from Netty's log.
         long left = Math.max(1, pool.config().connectTimeout().toMillis() - (System.nanoTime() - start) / 1_000_000);
         tls.handshake(channel, target.address().host(), target.address().port(), left).addListener(done -> {
           if (done.isSuccess()) {
@@ -153,7 +173,7 @@ public final class Connector {
             pool.connected(System.nanoTime() - start);
             if (count > 1) pool.retryMeters().redispatched();
             channel.closeFuture().addListener(closed -> target.released());
-            promise.complete(new Backend(socket, target));
+            promise.complete(new Backend(channel, target));
           } else {
             HandshakeLog.targetFailed(pool.name(), target.key(), done.cause());
             channel.close();

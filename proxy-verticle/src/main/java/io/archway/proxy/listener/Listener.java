@@ -235,7 +235,7 @@ public final class Listener implements RunningListener {
     }
     services.connector().connect(to, relay.clientAddress(), relay.listenerAddress()).onComplete(ar -> {
       if (ar.succeeded()) {
-        relay.connected(ar.result().socket(), ar.result().target().key());
+        relay.connected(ar.result().channel(), ar.result().target().key());
       } else if (ar.cause() instanceof ConnectFailure failure) {
         relay.reject(failure.termination(), failure.lastTarget());
       } else {

@@ -2,7 +2,7 @@ package io.archway.proxy.proxyprotocol;
 
 import io.archway.core.config.ProxyProtocol;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.Channel;
 import io.netty.handler.codec.haproxy.HAProxyCommand;
 import io.netty.handler.codec.haproxy.HAProxyMessage;
 import io.netty.handler.codec.haproxy.HAProxyMessageEncoder;
@@ -23,24 +23,23 @@ public final class ProxyHeaders {
 
   /**
    * Writes the header for a client at {@code source} that connected to {@code destination} and flushes
-   * it, through the pipeline of {@code vertx} (Vert.x's handler of a fresh target connection), before
-   * anything else is added to that pipeline (TLS included). Addresses of two families, or not IP
-   * addresses, give an {@code UNKNOWN} (v1) or {@code LOCAL} (v2) header, which tells the target to use
-   * the connection's own addresses.
+   * it on {@code target}, a fresh target connection, before anything else is added to its pipeline
+   * (TLS included). Addresses of two families, or not IP addresses, give an {@code UNKNOWN} (v1) or
+   * {@code LOCAL} (v2) header, which tells the target to use the connection's own addresses.
    */
-  public static ChannelFuture send(ChannelHandlerContext vertx, ProxyProtocol version, SocketAddress source,
+  public static ChannelFuture send(Channel target, ProxyProtocol version, SocketAddress source,
       SocketAddress destination) {
-    vertx.pipeline().addFirst(ENCODER, HAProxyMessageEncoder.INSTANCE);
+    target.pipeline().addFirst(ENCODER, HAProxyMessageEncoder.INSTANCE);
     try {
-      return vertx.writeAndFlush(message(version, source, destination));
+      return target.writeAndFlush(message(version, source, destination));
     } finally {
-      vertx.pipeline().remove(ENCODER);
+      target.pipeline().remove(ENCODER);
     }
   }
 
   /** A header without client addresses, for health probes: {@code PROXY UNKNOWN} (v1) or {@code LOCAL} (v2). */
-  public static ChannelFuture sendLocal(ChannelHandlerContext vertx, ProxyProtocol version) {
-    return send(vertx, version, null, null);
+  public static ChannelFuture sendLocal(Channel target, ProxyProtocol version) {
+    return send(target, version, null, null);
   }
 
   static HAProxyMessage message(ProxyProtocol version, SocketAddress source, SocketAddress destination) {

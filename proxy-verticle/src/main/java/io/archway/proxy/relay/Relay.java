@@ -1,9 +1,8 @@
 package io.archway.proxy.relay;
 
+import io.archway.proxy.connect.Unrelayed;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.util.concurrent.ScheduledFuture;
-import io.vertx.core.internal.net.NetSocketInternal;
 import java.net.SocketAddress;
 import java.util.concurrent.TimeUnit;
 
@@ -46,7 +45,7 @@ public final class Relay {
     this.listenerAddress = client.localAddress();
     // Before anything can be read: a byte read now would have nowhere to go.
     client.config().setAutoRead(false);
-    this.clientSide = RelaySide.install(this, true, policy.bytesIn(), client, null);
+    this.clientSide = RelaySide.install(this, true, policy.bytesIn(), client);
   }
 
   /**
@@ -57,27 +56,26 @@ public final class Relay {
     return new Relay(policy, client);
   }
 
-  /** Relays the client to {@code socket}, a fresh connection to {@code target} on the same event loop. */
-  public void connected(NetSocketInternal socket, String target) {
+  /** Relays the client to {@code channel}, a fresh connection to {@code target} on the same event loop. */
+  public void connected(Channel channel, String target) {
     connecting = false;
     this.target = target;
-    ChannelHandlerContext vertx = socket.channelHandlerContext();
     // The relay's state is confined to one thread; a backend on another loop would race it.
-    if (closing || vertx.channel().eventLoop() != client.eventLoop()) {
-      vertx.channel().close();
+    if (closing || channel.eventLoop() != client.eventLoop()) {
+      channel.close();
       if (!closing) reject(Termination.CONNECT_FAILED, target);
       maybeFinish();
       return;
     }
     open++;
     connectNanos = System.nanoTime() - acceptNanos;
-    backend = vertx.channel();
-    backendSide = RelaySide.install(this, false, policy.bytesOut(), backend, vertx.name());
+    backend = channel;
+    Unrelayed.remove(backend);
+    backendSide = RelaySide.install(this, false, policy.bytesOut(), backend);
     clientSide.pair(backendSide);
     clientSide.forwardEarly();
     EarlyBytes.release(backend);
     if (clientSide.inputShut()) backendSide.shutdownOutput(this::directionDone);
-    backendSide.detachVertx();
     clientSide.resume();
     lastActivity = System.nanoTime();
     idleCheck = schedule(idleTask, policy.idleNanos());

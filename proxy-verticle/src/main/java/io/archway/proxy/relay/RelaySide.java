@@ -19,11 +19,9 @@ import java.util.ArrayDeque;
 /**
  * The relay's handler in one of its two pipelines: it forwards every buffer this channel reads to the
  * other channel as is, flushes once per read burst, stops reading while the other channel is over its
- * high water mark, and turns a FIN into a half-close of the other channel. The client channel comes
- * bare from the listener's acceptor. On the backend channel, which Vert.x's client made, it sits just
- * before Vert.x's handler, which never sees a byte, a writability change, an exception or a user event,
- * and leaves the pipeline once the backend relays ({@link #detachVertx}): from then on the channel is
- * Netty's and the relay's alone.
+ * high water mark, and turns a FIN into a half-close of the other channel. It is the last handler of
+ * both pipelines: the client channel comes bare from the listener's acceptor, and the target channel
+ * from the {@code Connector}, whose holder it replaces. No Vert.x object is behind either channel.
  */
 final class RelaySide extends ChannelInboundHandlerAdapter {
 
@@ -42,8 +40,6 @@ final class RelaySide extends ChannelInboundHandlerAdapter {
   private final Counter counter;
   private ChannelHandlerContext ctx;
   private Channel channel;
-  /** The name of Vert.x's handler after this one, until the relay takes the channel over. */
-  private String vertxName;
   private RelaySide peer;
   /** Client bytes read before the backend is connected; normally never used (reading is off then). */
   private ArrayDeque<ByteBuf> early;
@@ -59,33 +55,13 @@ final class RelaySide extends ChannelInboundHandlerAdapter {
     this.counter = counter;
   }
 
-  /**
-   * Adds a side to {@code ch}'s pipeline on its event loop: before {@code vertxHandler}, the name of
-   * Vert.x's handler in a connection Vert.x made (taken out later, {@link #detachVertx}), or last when
-   * it is null.
-   */
-  static RelaySide install(Relay relay, boolean client, Counter counter, Channel ch, String vertxHandler) {
+  /** Adds a side last in {@code ch}'s pipeline, on its event loop. */
+  static RelaySide install(Relay relay, boolean client, Counter counter, Channel ch) {
     ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
     ch.config().setWriteBufferWaterMark(WATER_MARK);
     RelaySide side = new RelaySide(relay, client, counter);
-    side.vertxName = vertxHandler;
-    if (vertxHandler == null) {
-      ch.pipeline().addLast(NAME, side);
-    } else {
-      ch.pipeline().addBefore(vertxHandler, NAME, side);
-    }
+    ch.pipeline().addLast(NAME, side);
     return side;
-  }
-
-  /**
-   * Takes Vert.x's handler out of this channel's pipeline once the relay owns the channel for good:
-   * Vert.x's connection behind it (its queues alone are about 5 KB per socket) is then garbage, which
-   * is most of what an idle relayed connection would otherwise hold.
-   */
-  void detachVertx() {
-    if (vertxName == null) return;
-    if (channel.pipeline().context(vertxName) != null) channel.pipeline().remove(vertxName);
-    vertxName = null;
   }
 
   @Override
