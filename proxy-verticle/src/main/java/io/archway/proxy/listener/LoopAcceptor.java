@@ -5,7 +5,8 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
-import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.vertx.core.Future;
@@ -16,6 +17,8 @@ import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.net.NetServerOptions;
 import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A listening socket of one event loop's own, bound with {@code SO_REUSEPORT} beside the node's other
@@ -23,13 +26,27 @@ import java.net.InetSocketAddress;
  * event loop accepts its own, as HAProxy's threads do. Vert.x's server instead accepts every connection
  * on its one acceptor thread and hands it to an event loop, a thread hop and about 10% of a core with a
  * new connection per request. The node's {@link PortClaim} keeps the address its own.
+ *
+ * <p>The kernel spreads by a hash of the client's address and port, not by load: 50 kept-alive clients
+ * split 30 to 20 as often as not, and the busier loop then runs out first. So an accepted connection
+ * stays on the loop that accepted it unless that loop has clearly more open connections than another
+ * of the address ({@link PortClaim#lightest}); then it is registered on that one instead, which costs
+ * the thread hop Vert.x pays for every connection, for these few only.
  */
 final class LoopAcceptor implements Acceptor {
 
-  private final Channel server;
+  private final ContextInternal context;
+  private final Handler<Channel> accepted;
+  private final PortClaim claim;
+  /** Connections this loop took for this address and that are still open; read by the other loops. */
+  private final AtomicInteger open = new AtomicInteger();
+  private volatile boolean stopped;
+  private Channel server;
 
-  private LoopAcceptor(Channel server) {
-    this.server = server;
+  private LoopAcceptor(ContextInternal context, Handler<Channel> accepted, PortClaim claim) {
+    this.context = context;
+    this.accepted = accepted;
+    this.claim = claim;
   }
 
   static Future<Acceptor> listen(ContextInternal context, ListenerConfig config, Handler<Channel> accepted) {
@@ -39,14 +56,17 @@ final class LoopAcceptor implements Acceptor {
       claim.leave();
       return Future.failedFuture(claim.problem());
     }
+    LoopAcceptor acceptor = new LoopAcceptor(context, accepted, claim);
     EventLoop loop = context.nettyEventLoop();
     ServerBootstrap bootstrap = new ServerBootstrap()
         .group(loop, loop)
         .channelFactory(vertx.transport().serverChannelFactory(false))
         .childOption(ChannelOption.ALLOCATOR, VertxByteBufAllocator.POOLED_ALLOCATOR)
-        .childHandler(handOver(context, accepted));
+        // Never reached: Intake takes every accepted channel before Netty's own acceptor would.
+        .childHandler(new ChannelInboundHandlerAdapter());
     // The transport's own settings for a server (SO_REUSEADDR, backlog, ...), SO_REUSEPORT always.
     vertx.transport().configure(new NetServerOptions().setReusePort(true).setTcpNoDelay(true), false, bootstrap);
+    bootstrap.handler(acceptor.new Intake(Map.copyOf(bootstrap.config().childOptions())));
     Promise<Acceptor> bound = context.promise();
     ChannelFuture bind;
     try {
@@ -57,8 +77,13 @@ final class LoopAcceptor implements Acceptor {
     }
     bind.addListener(done -> {
       if (done.isSuccess()) {
-        bind.channel().closeFuture().addListener(closed -> claim.leave());
-        bound.complete(new LoopAcceptor(bind.channel()));
+        acceptor.server = bind.channel();
+        claim.add(acceptor);
+        bind.channel().closeFuture().addListener(closed -> {
+          claim.remove(acceptor);
+          claim.leave();
+        });
+        bound.complete(acceptor);
       } else {
         claim.leave();
         bound.fail(done.cause());
@@ -67,18 +92,57 @@ final class LoopAcceptor implements Acceptor {
     return bound.future();
   }
 
-  /** Gives each accepted channel, bare, to {@code accepted} on the verticle's context. */
-  private static ChannelHandler handOver(ContextInternal context, Handler<Channel> accepted) {
-    return new ChannelInitializer<>() {
-      @Override
-      protected void initChannel(Channel ch) {
-        context.emit(ch, accepted);
+  /** Open connections of this loop at this address. */
+  int open() {
+    return open.get();
+  }
+
+  /** Whether this loop still takes connections. */
+  boolean accepting() {
+    return !stopped;
+  }
+
+  /** Registers {@code child} on this loop and hands it, bare, to the listener on its context. */
+  private void take(Channel child) {
+    open.incrementAndGet();
+    child.closeFuture().addListener(closed -> open.decrementAndGet());
+    context.nettyEventLoop().register(child).addListener(registered -> {
+      if (registered.isSuccess()) {
+        context.emit(child, accepted);
+      } else {
+        child.unsafe().closeForcibly();
       }
-    };
+    });
+  }
+
+  /**
+   * In the listening channel's pipeline, before Netty's own acceptor: sets each accepted channel's
+   * options and gives it to the loop that should serve it. Errors (out of descriptors, say) go on to
+   * Netty's acceptor, which pauses accepting for a second.
+   */
+  private final class Intake extends ChannelInboundHandlerAdapter {
+    private final Map<ChannelOption<?>, Object> childOptions;
+
+    Intake(Map<ChannelOption<?>, Object> childOptions) {
+      this.childOptions = childOptions;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      Channel child = (Channel) msg;
+      try {
+        child.config().setOptions(childOptions);
+      } catch (RuntimeException e) {
+        child.unsafe().closeForcibly();
+        return;
+      }
+      claim.lightest(LoopAcceptor.this).take(child);
+    }
   }
 
   @Override
   public Future<Void> stop(long graceMillis) {
+    stopped = true;
     Promise<Void> closed = Promise.promise();
     server.close().addListener(done -> closed.complete());
     return closed.future();
@@ -86,6 +150,7 @@ final class LoopAcceptor implements Acceptor {
 
   @Override
   public void close() {
+    stopped = true;
     server.close();
   }
 }

@@ -7,7 +7,9 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A node's hold on one listener address while each of its event loops listens there with a socket of
@@ -29,6 +31,8 @@ final class PortClaim {
   /** Why the address cannot be claimed, or null. */
   private final IOException problem;
   private int sockets;
+  /** The node's event loops listening at this address now. */
+  private final List<LoopAcceptor> acceptors = new CopyOnWriteArrayList<>();
 
   private PortClaim(Vertx vertx, String key, IOException problem) {
     this.vertx = vertx;
@@ -65,6 +69,44 @@ final class PortClaim {
   /** Why the address could not be claimed (the operating system's error), or null. */
   IOException problem() {
     return problem;
+  }
+
+  void add(LoopAcceptor acceptor) {
+    acceptors.add(acceptor);
+  }
+
+  void remove(LoopAcceptor acceptor) {
+    acceptors.remove(acceptor);
+  }
+
+  /**
+   * Where a connection {@code accepting} took should go: to {@code accepting} itself unless it has more
+   * open connections than another loop at this address by more than {@code 2 + open / 8}; then to the
+   * loop with the fewest. The slack keeps a new connection per request from hopping for a difference
+   * of a few, which comes and goes; kept-alive clients end up within about an eighth of each other.
+   */
+  LoopAcceptor lightest(LoopAcceptor accepting) {
+    int mine = accepting.open();
+    LoopAcceptor best = accepting;
+    int fewest = mine;
+    for (LoopAcceptor other : acceptors) {
+      int theirs = other.open();
+      if (theirs < fewest && other.accepting()) {
+        fewest = theirs;
+        best = other;
+      }
+    }
+    return hops(mine, fewest) ? best : accepting;
+  }
+
+  /** Whether a loop with {@code mine} open connections passes a new one to a loop with {@code fewest}. */
+  static boolean hops(int mine, int fewest) {
+    return mine - fewest > 2 + mine / 8;
+  }
+
+  /** The open connections of each of the node's event loops at this address. */
+  int[] openPerLoop() {
+    return acceptors.stream().mapToInt(LoopAcceptor::open).toArray();
   }
 
   /** One socket of the node at this address is closed (or was never bound). */

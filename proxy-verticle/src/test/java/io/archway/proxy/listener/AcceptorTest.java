@@ -22,6 +22,8 @@ import java.net.Socket;
 import java.net.StandardSocketOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -108,6 +110,39 @@ class AcceptorTest {
     }
     gateway.apply(withListener());
     relaysSome();
+  }
+
+  @Test
+  void keptAliveClientsEndUpSpreadOverTheEventLoops() throws Exception {
+    start(true);
+    gateway.apply(withListener());
+    List<Socket> clients = new ArrayList<>();
+    try {
+      for (int i = 0; i < 60; i++) {
+        Socket s = Streams.connect(port);
+        assertThat(Streams.read(s.getInputStream(), 3)).isEqualTo("hi\n");
+        clients.add(s);
+      }
+      int[] open = PortClaim.current(gateway.vertx(), "127.0.0.1", port).openPerLoop();
+      assertThat(open).hasSize(2);
+      assertThat(open[0] + open[1]).isEqualTo(60);
+      // However the kernel hashed them: 30 each, give or take the slack (2 + 30 / 8).
+      assertThat(Math.abs(open[0] - open[1])).as("open connections per loop %s", Arrays.toString(open))
+          .isLessThanOrEqualTo(6);
+    } finally {
+      for (Socket s : clients) s.close();
+    }
+  }
+
+  @Test
+  void aLoopPassesANewConnectionOnOnlyWhenClearlyBusier() {
+    assertThat(PortClaim.hops(0, 0)).isFalse();
+    assertThat(PortClaim.hops(2, 0)).as("a difference of two comes and goes").isFalse();
+    assertThat(PortClaim.hops(3, 0)).isTrue();
+    assertThat(PortClaim.hops(40, 35)).isFalse();
+    assertThat(PortClaim.hops(40, 32)).isTrue();
+    assertThat(PortClaim.hops(800, 700)).isFalse();
+    assertThat(PortClaim.hops(800, 697)).isTrue();
   }
 
   private void relaysSome() throws IOException {
