@@ -8,6 +8,8 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.DefaultChannelPromise;
 import io.netty.channel.EventLoop;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -106,13 +108,18 @@ final class LoopAcceptor implements Acceptor {
   private void take(Channel child) {
     open.incrementAndGet();
     child.closeFuture().addListener(closed -> open.decrementAndGet());
-    context.nettyEventLoop().register(child).addListener(registered -> {
-      if (registered.isSuccess()) {
+    EventLoop loop = context.nettyEventLoop();
+    // The listener goes on before registering: added from another loop after the registration is done,
+    // it would run only after the channel went active and read its first bytes with nobody to take them.
+    ChannelPromise registered = new DefaultChannelPromise(child, loop);
+    registered.addListener(done -> {
+      if (done.isSuccess()) {
         context.emit(child, accepted);
       } else {
         child.unsafe().closeForcibly();
       }
     });
+    loop.register(registered);
   }
 
   /**
