@@ -244,7 +244,10 @@ class PlainHttpListenerTest {
     assertThat(version).isEqualTo("HTTP_2");
 
     apply(httpListener("web", port, routes), pool);
-    int status = await(h1.request(HttpMethod.GET, port, "127.0.0.1", "/").compose(r -> r.send())
+    // A new client: the old server closes its idle kept-alive connections as it drains, and a client that
+    // picks its pooled one just then sees it closed (the usual keep-alive race, not what this test is about).
+    HttpClient fresh = clientVertx.createHttpClient();
+    int status = await(fresh.request(HttpMethod.GET, port, "127.0.0.1", "/").compose(r -> r.send())
         .map(r -> r.statusCode()));
     assertThat(status).isEqualTo(200);
     // Without h2c the HTTP/2 preface is refused, not forwarded.
