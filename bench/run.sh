@@ -232,7 +232,9 @@ start_archway() {  # start_archway [COLUMN]: "archway" (this checkout) or "befor
   # validate first: it builds the jar if needed (minutes on 2 cores) and names config problems.
   log "$col: validating config (builds the jar if it is stale)"
   local out
-  if ! out=$(timeout 900 "$REPO_DIR/bin/archway" validate "$WORK/$col.yaml" 2>&1) || [[ $(tail -1 <<<"$out") != valid ]]; then
+  # (Maven's colour codes, printed when the jar is rebuilt, share the last line with "valid".)
+  if ! out=$(timeout 900 "$REPO_DIR/bin/archway" validate "$WORK/$col.yaml" 2>&1) \
+      || [[ $(tail -1 <<<"$out" | sed 's/\x1b\[[0-9;]*m//g') != valid ]]; then
     printf '%s\n' "$out" >"$WORK/$col-validate.log"
     NA[$col]="validate failed: $(last_line <<<"$out")"; return 0
   fi
