@@ -9,6 +9,7 @@ import io.archway.proxy.relay.Termination;
 import io.archway.proxy.tls.BackendTls;
 import io.archway.proxy.proxyprotocol.ProxyHeaders;
 import io.archway.proxy.tls.HandshakeLog;
+import io.archway.proxy.transport.TargetSockets;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -35,7 +36,7 @@ import java.net.SocketAddress;
 public final class Connector {
 
   private static final RateLimitedLog OUT_OF_FILES_LOG = new RateLimitedLog(Connector.class.getName(), 10_000);
-  /** Vert.x's client defaults (SO_REUSEADDR, ...), with Nagle off. */
+  /** Vert.x's client defaults, with Nagle off. */
   private static final NetClientOptions OPTIONS = new NetClientOptions().setTcpNoDelay(true);
 
   private final ContextInternal context;
@@ -122,7 +123,7 @@ public final class Connector {
       int timeout = (int) Math.min(Integer.MAX_VALUE, pool.config().connectTimeout().toMillis());
       Bootstrap bootstrap = new Bootstrap()
           .group(context.nettyEventLoop())
-          .channelFactory(transport.channelFactory(false))
+          .channelFactory(TargetSockets.forHost(transport, target.connectHost()))
           .resolver(resolver)
           .option(ChannelOption.ALLOCATOR, VertxByteBufAllocator.POOLED_ALLOCATOR)
           .handler(Unrelayed.INSTANCE);

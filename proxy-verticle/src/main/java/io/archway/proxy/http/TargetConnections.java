@@ -5,6 +5,7 @@ import io.archway.proxy.pool.Target;
 import io.archway.proxy.relay.EarlyBytes;
 import io.archway.proxy.tls.BackendTls;
 import io.archway.proxy.tls.HandshakeLog;
+import io.archway.proxy.transport.TargetSockets;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -152,7 +153,7 @@ final class TargetConnections {
     TargetConnection connection = new TargetConnection(target, this);
     Bootstrap bootstrap = new Bootstrap()
         .group(w.client().eventLoop())
-        .channel(w.client().getClass().asSubclass(Channel.class))
+        .channelFactory(TargetSockets.like(w.client(), target.connectHost()))
         .resolver(resolver)
         .option(ChannelOption.TCP_NODELAY, true)
         .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)

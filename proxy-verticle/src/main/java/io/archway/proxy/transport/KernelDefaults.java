@@ -11,7 +11,8 @@ import java.util.Map;
  * defaults included: {@code TCP_USER_TIMEOUT} 0, {@code TCP_CORK} and {@code SO_KEEPALIVE} off, and
  * {@code TCP_NODELAY} on, which Netty's socket config has set already. Each is a {@code setsockopt} call
  * that changes nothing, four per accepted and four per connected socket: a relayed connection's eight
- * of about fifty system calls.
+ * of about fifty system calls. Its client also sets {@code SO_REUSEADDR}, which a socket that only
+ * connects has no use for.
  *
  * <p>It also sets {@code TCP_QUICKACK} off, which is not the kernel's default but a mode: the socket
  * delays its ACKs from the start, and a socket that connects in that mode holds back the handshake's
@@ -38,10 +39,16 @@ final class KernelDefaults {
     }
   }
 
-  /** Drops, from the options of the connections {@code client} opens, those that only restate the kernel's defaults or turn quick ACKs off. */
+  /**
+   * Drops, from the options of the connections {@code client} opens, those that only restate the kernel's
+   * defaults or turn quick ACKs off, and {@code SO_REUSEADDR}: Vert.x's client sets it, but it governs
+   * {@code bind}, and these sockets only connect (the kernel picks their port without looking at it).
+   */
   static void keep(Bootstrap client) {
     for (Map.Entry<ChannelOption<?>, Object> option : client.config().options().entrySet()) {
-      if (dropped(option.getKey(), option.getValue())) client.option(option.getKey(), null);
+      if (dropped(option.getKey(), option.getValue()) || option.getKey() == ChannelOption.SO_REUSEADDR) {
+        client.option(option.getKey(), null);
+      }
     }
   }
 
