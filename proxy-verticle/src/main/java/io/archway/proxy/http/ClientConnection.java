@@ -14,38 +14,39 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerUpgradeHandler.UpgradeEvent;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
-import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.http.impl.headers.HeadersMultiMap;
 import io.vertx.core.net.SocketAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.function.Consumer;
 
 /**
  * A client's HTTP/1.x connection to a {@link PlainHttpListener}, the last handler of its pipeline (after
  * the strict request decoder and the response encoder): one {@link Forward} at a time, requests the
  * client pipelined behind it held until it is over, reads paused while a request body has nowhere to
  * go. Closes at the listener's idle timeout. On a connection that switched to HTTP/2 ({@link H2c}) it
- * stays last in the connection's pipeline to drain and close it, and each stream has one of its own
- * ({@link #stream}) for the stream's one request. Confined to the connection's event loop.
+ * stays last in the connection's pipeline to drain and close it, and hands the {@code Upgrade: h2c}
+ * request that switched it to {@link H2Streams} as stream 1; the streams are theirs from then on.
+ * Confined to the connection's event loop.
  */
-final class ClientConnection extends ChannelInboundHandlerAdapter {
+final class ClientConnection extends ChannelInboundHandlerAdapter implements ClientEnd {
 
   /** Pipelined requests read ahead of their turn, at most: then reading waits. */
   private static final int MAX_QUEUED = 16;
 
   private final PlainHttpListener listener;
   private final IdleWatch idle;
-  /** For one HTTP/2 stream, the connection's channel; null for a connection. */
-  private final Channel transport;
   /** The connection switched to HTTP/2: its streams carry the requests. */
-  private Http2FrameCodec http2;
+  private H2Streams http2;
   private Deadline deadline;
   private Channel channel;
   private InetSocketAddress remoteAddress;
@@ -58,42 +59,36 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
   private boolean handedOver;
 
   ClientConnection(PlainHttpListener listener, IdleWatch idle) {
-    this(listener, idle, null);
-  }
-
-  private ClientConnection(PlainHttpListener listener, IdleWatch idle, Channel transport) {
     this.listener = listener;
     this.idle = idle;
-    this.transport = transport;
-  }
-
-  /** The handler of one stream of an HTTP/2 {@code connection}: idle and closed with the connection. */
-  static ClientConnection stream(ClientConnection connection) {
-    return new ClientConnection(connection.listener, connection.idle, connection.channel);
   }
 
   /** From now on the connection's requests come on HTTP/2 streams. */
-  void switchedToHttp2(Http2FrameCodec codec) {
-    http2 = codec;
+  void switchedToHttp2(H2Streams streams) {
+    http2 = streams;
   }
 
-  /** The channel of the client's TCP connection, whose event loop and transport target connections share. */
-  Channel transport() {
-    return transport == null ? channel : transport;
+  HttpSite site() {
+    return listener.site();
   }
 
-  /** One HTTP/2 stream: its request's end and the response's end the stream's, no connection to keep. */
-  boolean multiplexed() {
-    return transport != null;
+  @Override
+  public Channel transport() {
+    return channel;
   }
 
-  /** The protocol for the access log. */
-  String protocol(HttpVersion version) {
-    return multiplexed() ? "HTTP/2" : version == HttpVersion.HTTP_1_0 ? "HTTP/1.0" : "HTTP/1.1";
+  @Override
+  public boolean multiplexed() {
+    return false;
   }
 
-  /** The watch that closes this connection at the listener's idle timeout; reads and writes touch it. */
-  IdleWatch idle() {
+  @Override
+  public String protocol(HttpVersion version) {
+    return version == HttpVersion.HTTP_1_0 ? "HTTP/1.0" : "HTTP/1.1";
+  }
+
+  @Override
+  public IdleWatch idle() {
     return idle;
   }
 
@@ -101,28 +96,73 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     return channel;
   }
 
-  /** The route timeout of the exchange in flight. */
-  Deadline deadline() {
+  @Override
+  public Deadline deadline() {
     return deadline;
   }
 
-  /** The client's address as the forwarded headers take it. */
-  SocketAddress remote() {
+  @Override
+  public SocketAddress remote() {
     return remote;
   }
 
-  InetSocketAddress remoteAddress() {
+  @Override
+  public InetSocketAddress remoteAddress() {
     return remoteAddress;
   }
 
-  boolean closing() {
+  @Override
+  public boolean closing() {
     return closing;
+  }
+
+  // ---- the response of the exchange in flight ----
+
+  @Override
+  public void write(HttpObject part) {
+    channel.write(part, channel.voidPromise());
+  }
+
+  @Override
+  public void end(HttpObject last, boolean thenClose) {
+    if (thenClose) {
+      channel.writeAndFlush(last).addListener(ChannelFutureListener.CLOSE);
+    } else {
+      channel.writeAndFlush(last, channel.voidPromise());
+    }
+  }
+
+  @Override
+  public void flush() {
+    channel.flush();
+  }
+
+  @Override
+  public boolean isWritable() {
+    return channel.isWritable();
+  }
+
+  @Override
+  public boolean isActive() {
+    return channel.isActive();
+  }
+
+  @Override
+  public void close() {
+    channel.close();
+  }
+
+  @Override
+  public void tunnel(Forward by, Channel target, IdleWatch targetIdle, Consumer<String> ended) {
+    handOver(by);
+    channel.flush();
+    Tunnel.start(channel, idle, target, targetIdle, ended);
   }
 
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     channel = ctx.channel();
-    deadline = new Deadline(channel);
+    deadline = Deadline.of(channel);
     if (channel.remoteAddress() instanceof InetSocketAddress a) {
       remoteAddress = a;
       remote = SocketAddress.inetSocketAddress(a);
@@ -206,7 +246,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
    * The exchange is over (its response and request both): the next pipelined request goes, or the
    * connection closes when it may not be kept.
    */
-  void exchangeDone(Forward done, boolean keepAlive) {
+  @Override
+  public void exchangeDone(Forward done, boolean keepAlive) {
     if (current != done) return;
     current = null;
     if (!keepAlive || closing) {
@@ -231,7 +272,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
   }
 
   /** A tunnel takes the channel over: nothing of HTTP is read on it any more. */
-  void handOver(Forward by) {
+  private void handOver(Forward by) {
     if (current == by) current = null;
     handedOver = true;
     queued.forEach(ReferenceCountUtil::release);
@@ -239,7 +280,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
   }
 
   /** Reads while what is read has somewhere to go. */
-  void updateReading() {
+  @Override
+  public void updateReading() {
     if (handedOver || http2 != null || !channel.isActive()) return;
     boolean read = current == null ? queued.size() < MAX_QUEUED
         : current.requestEnded() ? queued.size() < MAX_QUEUED : current.wantsClientBytes();
@@ -253,7 +295,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
   void drain(Duration drain) {
     closing = true;
     if (http2 != null) {
-      http2.gracefulShutdownTimeoutMillis(drain.toMillis());
+      http2.handler().gracefulShutdownTimeoutMillis(drain.toMillis());
       channel.close();
     } else if (current == null && !handedOver) {
       channel.close();
@@ -271,8 +313,16 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
   }
 
   @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    // An Upgrade: h2c request switched the connection: it becomes stream 1 (the tail releases the event).
+    if (evt instanceof UpgradeEvent upgrade && http2 != null) http2.upgraded(upgrade.upgradeRequest());
+    ctx.fireUserEventTriggered(evt);
+  }
+
+  @Override
   public void channelReadComplete(ChannelHandlerContext ctx) {
     if (current != null) current.clientReadComplete();
+    if (http2 != null) http2.readComplete();
     ctx.fireChannelReadComplete();
   }
 

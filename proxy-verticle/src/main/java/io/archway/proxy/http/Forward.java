@@ -10,7 +10,6 @@ import io.archway.proxy.route.Redirect;
 import io.archway.proxy.route.Route;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
@@ -46,8 +45,7 @@ final class Forward {
   private static final Set<HttpMethod> IDEMPOTENT = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS,
       HttpMethod.PUT, HttpMethod.DELETE, HttpMethod.TRACE);
 
-  private final ClientConnection client;
-  private final Channel clientChannel;
+  private final ClientEnd client;
   private final HttpSite site;
   private final HttpRequest request;
   private final long startNanos = System.nanoTime();
@@ -86,9 +84,8 @@ final class Forward {
   private int status;
   private boolean wroteToClient;
 
-  Forward(ClientConnection client, HttpSite site, HttpRequest request) {
+  Forward(ClientEnd client, HttpSite site, HttpRequest request) {
     this.client = client;
-    this.clientChannel = client.channel();
     this.site = site;
     this.request = request;
     this.method = request.method().name();
@@ -119,7 +116,8 @@ final class Forward {
     }
     hasBody = HttpUtil.isTransferEncodingChunked(request) || HttpUtil.getContentLength(request, 0L) > 0;
     if (HttpUtil.is100ContinueExpected(request)) {
-      clientChannel.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
+      client.write(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
+      client.flush();
     }
     route = site.routes().match(host, path.isEmpty() ? "/" : path);
     if (route == null) {
@@ -164,7 +162,7 @@ final class Forward {
       // A malformed chunk: the body cannot be trusted; nothing more of this connection is read.
       ReferenceCountUtil.release(content);
       closeClient = true;
-      clientChannel.close();
+      client.close();
       return;
     }
     boolean last = content instanceof LastHttpContent;
@@ -199,7 +197,7 @@ final class Forward {
   }
 
   void clientWritabilityChanged() {
-    if (backend != null) backend.channel().config().setAutoRead(clientChannel.isWritable());
+    if (backend != null) backend.channel().config().setAutoRead(client.isWritable());
   }
 
   void clientClosed() {
@@ -257,7 +255,7 @@ final class Forward {
     if (connectNanos < 0) connectNanos = System.nanoTime() - startNanos;
     Channel ch = connection.channel();
     connection.idle().touch();
-    ch.config().setAutoRead(clientChannel.isWritable());
+    ch.config().setAutoRead(client.isWritable());
     if (!request.headers().contains(HttpHeaderNames.HOST)) {
       request.headers().set(HttpHeaderNames.HOST, target.address().toString());
     }
@@ -317,16 +315,13 @@ final class Forward {
         done.attach(null);
         done.channel().config().setAutoRead(true);
         pool.connections().release(done, targetKeepAlive && requestEnded);
-        if (closeClient) {
-          clientChannel.writeAndFlush(part).addListener(ChannelFutureListener.CLOSE);
-        } else {
-          clientChannel.writeAndFlush(part, clientChannel.voidPromise());
-        }
+        // Logged first: on HTTP/2 the stream may close (and the exchange hear it) as the end goes out.
         finish("complete", status);
+        client.end(part, closeClient);
         maybeDone();
       } else {
-        clientChannel.write(part, clientChannel.voidPromise());
-        if (!clientChannel.isWritable()) backend.channel().config().setAutoRead(false);
+        client.write(part);
+        if (!client.isWritable()) backend.channel().config().setAutoRead(false);
       }
     }
   }
@@ -364,14 +359,14 @@ final class Forward {
     answered = true;
     wroteToClient = true;
     client.idle().touch();
-    clientChannel.write(head, clientChannel.voidPromise());
+    client.write(head);
   }
 
   /** The target's read burst is over: what it sent goes out to the client in one flush. */
   void targetReadComplete() {
     if (wroteToClient) {
       wroteToClient = false;
-      clientChannel.flush();
+      client.flush();
     }
   }
 
@@ -396,7 +391,7 @@ final class Forward {
       return;
     }
     // Mid-body: the client must see a broken response, not a short one.
-    clientChannel.close();
+    client.close();
     finish("backend_close", status);
   }
 
@@ -407,9 +402,7 @@ final class Forward {
     connection.attach(null);
     cancelTimer();
     releaseEarly();
-    client.handOver(this);
-    clientChannel.flush();
-    Tunnel.start(clientChannel, client.idle(), connection.channel(), connection.idle(), why -> finish(why, 101));
+    client.tunnel(this, connection.channel(), connection.idle(), why -> finish(why, 101));
   }
 
   // ---- answers, timeouts, the end ----
@@ -440,10 +433,10 @@ final class Forward {
   /** Answers with the gateway's own error page, unless the response has begun. */
   private void fail(int code, String termination) {
     if (finished) return;
-    if (!answered && clientChannel.isActive()) {
+    if (!answered && client.isActive()) {
       answer(site.errorPages().response(code), termination);
     } else {
-      clientChannel.close();
+      client.close();
       finish(termination, code);
     }
   }
@@ -458,12 +451,8 @@ final class Forward {
     response.setProtocolVersion(version);
     bytesOut = response.content().readableBytes();
     responseEnded = true;
-    if (closeClient) {
-      clientChannel.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
-    } else {
-      clientChannel.writeAndFlush(response, clientChannel.voidPromise());
-    }
     finish(termination, status);
+    client.end(response, closeClient);
     maybeDone();
   }
 
@@ -525,6 +514,8 @@ final class Forward {
     finished = true;
     cancelTimer();
     releaseEarly();
+    // Answered before the request's end: the rest of its body is read now, and dropped.
+    if (!requestEnded) client.updateReading();
     site.log(new HttpAccessLogEntry(startMillis, site.node(), site.listener(), client.remoteAddress(),
         target == null ? null : target.key(), pool == null ? null : pool.name(), bytesIn, bytesOut,
         connectNanos, System.nanoTime() - startNanos, null, termination,

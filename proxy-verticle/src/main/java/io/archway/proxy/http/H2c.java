@@ -1,8 +1,6 @@
 package io.archway.proxy.http;
 
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -10,12 +8,7 @@ import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpServerUpgradeHandler;
 import io.netty.handler.codec.http2.Http2CodecUtil;
-import io.netty.handler.codec.http2.Http2FrameCodec;
-import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
-import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2ServerUpgradeCodec;
-import io.netty.handler.codec.http2.Http2Settings;
-import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.util.AsciiString;
 import java.util.List;
@@ -24,26 +17,15 @@ import java.util.Locale;
 /**
  * HTTP/2 in cleartext (h2c) on a {@link PlainHttpListener} with {@code http2: true}, at the Netty level:
  * a connection that opens with the HTTP/2 preface ({@link H2cPreface}), or whose first request asks
- * {@code Upgrade: h2c}, becomes Netty's HTTP/2 frame codec and stream multiplexer; each stream is a
- * child channel whose request goes through the same {@link ClientConnection} and {@link Forward} as an
- * HTTP/1.x request (HTTP/1.1 kept-alive to the targets), so routes, headers, retries, timeouts, error
- * pages and the access log are the same. Settings are Vert.x's server defaults: at most 100 concurrent
- * streams per connection and 8 KiB of request headers.
+ * {@code Upgrade: h2c}, becomes Netty's HTTP/2 connection handler with {@link H2Streams} as its frame
+ * listener; each stream's request goes through the same {@link Forward} as an HTTP/1.x request
+ * (HTTP/1.1 kept-alive to the targets), so routes, headers, retries, timeouts, error pages and the
+ * access log are the same.
  */
 final class H2c {
 
-  private static final int MAX_CONCURRENT_STREAMS = 100;
-  private static final long MAX_HEADER_LIST_SIZE = 8192;
   /** An {@code Upgrade: h2c} request's body is held whole while the connection switches, up to this. */
   private static final int MAX_UPGRADE_BODY = 64 * 1024;
-
-  /** Writes responses as HTTP/2 frames; the requests are {@link StreamRequests}'s to read. */
-  private static final Http2StreamFrameToHttpObjectCodec RESPONSES = new Http2StreamFrameToHttpObjectCodec(true, false) {
-    @Override
-    public boolean acceptInboundMessage(Object msg) {
-      return false;
-    }
-  };
 
   private H2c() {}
 
@@ -53,31 +35,30 @@ final class H2c {
     for (String http1 : new String[] {"decoder", "encoder", "upgrade"}) {
       if (p.get(http1) != null) p.remove(http1);
     }
-    Http2FrameCodec codec = frameCodec();
+    H2Streams streams = new H2Streams(connection);
     p.addAfter(at.name(), "flushes", flushes());
-    p.addAfter("flushes", "h2", codec);
-    p.addAfter("h2", "h2streams", streams(connection));
-    connection.switchedToHttp2(codec);
+    p.addAfter("flushes", "h2", streams.handler());
+    connection.switchedToHttp2(streams);
   }
 
   /**
    * Switches a connection whose first request asks {@code Upgrade: h2c} (with valid
-   * {@code HTTP2-Settings}) to HTTP/2 after answering it 101: the request becomes stream 1. Any other
-   * request passes on as it is.
+   * {@code HTTP2-Settings}) to HTTP/2 after answering it 101: the request becomes stream 1
+   * ({@link ClientConnection} hands it over). Any other request passes on as it is.
    */
   static HttpServerUpgradeHandler upgradeHandler(ClientConnection connection) {
-    Http2FrameCodec[] codec = new Http2FrameCodec[1];
+    H2Streams[] streams = new H2Streams[1];
     // Called once the 101 is written, when the switch is certain.
     HttpServerUpgradeHandler.SourceCodec http1 = ctx -> {
       ctx.pipeline().remove("decoder");
       ctx.pipeline().remove("encoder");
       ctx.pipeline().addBefore(ctx.name(), "flushes", flushes());
-      connection.switchedToHttp2(codec[0]);
+      connection.switchedToHttp2(streams[0]);
     };
     return new HttpServerUpgradeHandler(http1, protocol -> {
       if (!AsciiString.contentEqualsIgnoreCase(Http2CodecUtil.HTTP_UPGRADE_PROTOCOL_NAME, protocol)) return null;
-      codec[0] = frameCodec();
-      return new Http2ServerUpgradeCodec(codec[0], streams(connection));
+      streams[0] = new H2Streams(connection);
+      return new Http2ServerUpgradeCodec("h2", streams[0].handler());
     }, MAX_UPGRADE_BODY) {
       private int requests;
 
@@ -112,24 +93,5 @@ final class H2c {
    */
   private static FlushConsolidationHandler flushes() {
     return new FlushConsolidationHandler(256, true);
-  }
-
-  private static Http2FrameCodec frameCodec() {
-    return Http2FrameCodecBuilder.forServer()
-        .initialSettings(Http2Settings.defaultSettings()
-            .maxConcurrentStreams(MAX_CONCURRENT_STREAMS)
-            .maxHeaderListSize(MAX_HEADER_LIST_SIZE))
-        .build();
-  }
-
-  private static Http2MultiplexHandler streams(ClientConnection connection) {
-    return new Http2MultiplexHandler(new ChannelInitializer<Channel>() {
-      @Override
-      protected void initChannel(Channel stream) {
-        stream.pipeline().addLast("encoder", RESPONSES);
-        stream.pipeline().addLast("decoder", new StreamRequests());
-        stream.pipeline().addLast("client", ClientConnection.stream(connection));
-      }
-    });
   }
 }

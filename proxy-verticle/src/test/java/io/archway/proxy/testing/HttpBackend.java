@@ -25,6 +25,7 @@ public final class HttpBackend implements AutoCloseable {
   private final HttpServer server;
   private final List<JsonObject> seen = new CopyOnWriteArrayList<>();
   private final java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicLong downloaded = new java.util.concurrent.atomic.AtomicLong();
 
   private HttpBackend(String name, HttpServerOptions options) throws Exception {
     this.name = name;
@@ -64,6 +65,11 @@ public final class HttpBackend implements AutoCloseable {
 
   public int port() {
     return server.actualPort();
+  }
+
+  /** The bytes of {@code /download} bodies written so far, all requests together. */
+  public long downloadedBytes() {
+    return downloaded.get();
   }
 
   /** What each request looked like on arrival, in order. */
@@ -120,6 +126,7 @@ public final class HttpBackend implements AutoCloseable {
         int n = (int) Math.min(64 * 1024, total - sent[0]);
         resp.write(Buffer.buffer(pattern(sent[0], n)));
         sent[0] += n;
+        downloaded.addAndGet(n);
       }
       if (sent[0] >= total) {
         resp.end();

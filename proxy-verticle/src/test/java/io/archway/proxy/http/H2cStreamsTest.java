@@ -1,0 +1,172 @@
+package io.archway.proxy.http;
+
+import static io.archway.proxy.http.HttpRoutingTest.httpListener;
+import static io.archway.proxy.http.HttpRoutingTest.httpPool;
+import static io.archway.proxy.http.HttpRoutingTest.route;
+import static io.archway.proxy.testing.Gateway.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.archway.core.testing.Ports;
+import io.archway.proxy.testing.Gateway;
+import io.archway.proxy.testing.HttpBackend;
+import io.archway.proxy.testing.LeakCheck;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * HTTP/2 flow control and stream lifecycles on an h2c listener ({@link H2Streams}, {@link H2Stream}):
+ * bodies many times the 64 KiB windows arrive whole both ways, a client that stops reading one stream
+ * holds back that stream's target (not the gateway's memory), and a reset stream ends its target
+ * request while the connection carries on.
+ */
+@ExtendWith(LeakCheck.class)
+@Timeout(value = 90, unit = TimeUnit.SECONDS)
+class H2cStreamsTest {
+
+  private static final int SIZE = 20 * 1024 * 1024;
+
+  private final int port = Ports.free();
+  private final Vertx clientVertx = Vertx.vertx();
+  private HttpBackend app;
+  private Gateway gateway;
+  private HttpClient client;
+
+  @BeforeEach
+  void start() throws Exception {
+    app = HttpBackend.start("app");
+    gateway = Gateway.start();
+    gateway.healthy("app", app.address());
+    gateway.apply(new JsonObject()
+        .put("listeners", new JsonArray().add(httpListener("web", port, new JsonArray().add(route("app"))).put("http2", true)))
+        .put("pools", new JsonArray().add(httpPool("app", app.address()))));
+    // The default 64 KiB window per stream; 1 MiB for the connection, so that a stream the client
+    // stops reading (whose bytes it does not give back) cannot take the whole connection's window.
+    client = clientVertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
+        .setHttp2ClearTextUpgrade(false).setHttp2ConnectionWindowSize(1024 * 1024));
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    await(clientVertx.close());
+    gateway.close();
+    app.close();
+  }
+
+  private static String sha256(byte[] bytes) {
+    MessageDigest sha = HttpBackend.sha256();
+    sha.update(bytes);
+    return HexFormat.of().formatHex(sha.digest());
+  }
+
+  /** Reads a response to its end: the SHA-256 of its body. */
+  private static Future<String> digest(HttpClientResponse response) {
+    MessageDigest sha = HttpBackend.sha256();
+    Promise<String> done = Promise.promise();
+    response.handler(b -> sha.update(b.getBytes()));
+    response.exceptionHandler(done::tryFail);
+    response.endHandler(v -> done.tryComplete(HexFormat.of().formatHex(sha.digest())));
+    return done.future();
+  }
+
+  @Test
+  void twoDownloadsManyWindowsLongArriveByteExactSideBySide() throws Exception {
+    String expected = sha256(HttpBackend.pattern(0, SIZE));
+    Future<String> one = client.request(HttpMethod.GET, port, "127.0.0.1", "/download?bytes=" + SIZE)
+        .compose(HttpClientRequest::send).compose(H2cStreamsTest::digest);
+    Future<String> two = client.request(HttpMethod.GET, port, "127.0.0.1", "/download?bytes=" + SIZE)
+        .compose(HttpClientRequest::send).compose(H2cStreamsTest::digest);
+    assertThat(await(one)).isEqualTo(expected);
+    assertThat(await(two)).isEqualTo(expected);
+    JsonObject line = gateway.awaitAccessLine(l -> "/download".equals(l.getString("path")));
+    assertThat(line.getString("protocol")).isEqualTo("HTTP/2");
+    assertThat(line.getString("termination")).isEqualTo("complete");
+    assertThat(line.getLong("bytesOut")).isEqualTo(SIZE);
+  }
+
+  @Test
+  void uploadsManyWindowsLongReachTheTargetByteExactWithAndWithoutALength() throws Exception {
+    byte[] body = HttpBackend.pattern(0, SIZE);
+    JsonObject sized = await(client.request(HttpMethod.POST, port, "127.0.0.1", "/upload")
+        .compose(r -> r.send(Buffer.buffer(body))).compose(r -> r.body().map(b -> new JsonObject(b.toString()))));
+    assertThat(sized.getLong("length")).isEqualTo(SIZE);
+    assertThat(sized.getString("sha256")).isEqualTo(sha256(body));
+
+    JsonObject streamed = await(client.request(HttpMethod.PUT, port, "127.0.0.1", "/upload").compose(r -> {
+      r.setChunked(true);
+      int part = 256 * 1024;
+      for (int at = 0; at < SIZE - part; at += part) r.write(Buffer.buffer(HttpBackend.pattern(at, part)));
+      return r.end(Buffer.buffer(HttpBackend.pattern(SIZE - part, part))).compose(v -> r.response());
+    }).compose(r -> r.body().map(b -> new JsonObject(b.toString()))));
+    assertThat(streamed.getLong("length")).isEqualTo(SIZE);
+    assertThat(streamed.getString("sha256")).isEqualTo(sha256(body));
+    assertThat(app.seen().get(1).getJsonObject("headers").getString("transfer-encoding")).isEqualTo("chunked");
+  }
+
+  @Test
+  void aStreamTheClientStopsReadingHoldsItsTargetBack() throws Exception {
+    long total = 512L * 1024 * 1024;
+    // Paused on the event loop as the head arrives, before any of the body.
+    HttpClientResponse response = await(client.request(HttpMethod.GET, port, "127.0.0.1", "/download?bytes=" + total)
+        .compose(HttpClientRequest::send).map(r -> r.pause()));
+    // What the target may write before it is held back: the client's windows, the gateway's write
+    // watermark and each socket's buffers, a few MiB. Without backpressure it would be hundreds.
+    Thread.sleep(2_000);
+    long sent = app.downloadedBytes();
+    Thread.sleep(1_000);
+    assertThat(app.downloadedBytes()).isEqualTo(sent).isLessThan(64L * 1024 * 1024);
+    // The connection is not blocked by it: another stream is answered meanwhile.
+    JsonObject other = await(client.request(HttpMethod.GET, port, "127.0.0.1", "/other")
+        .compose(HttpClientRequest::send).compose(r -> r.body().map(b -> new JsonObject(b.toString()))));
+    assertThat(other.getString("uri")).isEqualTo("/other");
+    // Reading again lets it all through.
+    AtomicLong read = new AtomicLong();
+    Promise<Void> end = Promise.promise();
+    response.handler(b -> read.addAndGet(b.length()));
+    response.endHandler(end::tryComplete);
+    response.resume();
+    await(end.future());
+    assertThat(read.get()).isEqualTo(total);
+  }
+
+  @Test
+  void aStreamResetMidDownloadEndsItsTargetRequestAndTheConnectionCarriesOn() throws Exception {
+    long total = 1024L * 1024 * 1024;
+    HttpClientRequest request = await(client.request(HttpMethod.GET, port, "127.0.0.1", "/download?bytes=" + total));
+    HttpClientResponse response = await(request.send());
+    AtomicLong read = new AtomicLong();
+    response.handler(b -> read.addAndGet(b.length()));
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> read.get() >= 1024 * 1024);
+    await(request.reset());
+    JsonObject line = gateway.awaitAccessLine(l -> "/download".equals(l.getString("path")));
+    assertThat(line.getString("termination")).isEqualTo("client_close");
+    assertThat(line.getLong("bytesOut")).isLessThan(total);
+    // The target's connection, mid-response, is closed rather than kept: the target stops sending.
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> app.openConnections() == 0);
+    assertThat(app.downloadedBytes()).isLessThan(total);
+    // The client's connection is still there for its other streams.
+    JsonObject next = await(client.request(HttpMethod.GET, port, "127.0.0.1", "/next")
+        .compose(HttpClientRequest::send).compose(r -> r.body().map(b -> new JsonObject(b.toString()))));
+    assertThat(next.getString("uri")).isEqualTo("/next");
+  }
+}
