@@ -15,14 +15,16 @@ final class TargetConnection extends ChannelInboundHandlerAdapter {
 
   private final Target target;
   private final TargetConnections owner;
+  private final TargetConnections.Slot slot;
   private Channel channel;
   private IdleWatch idle;
   private TargetCodec codec;
   private Forward exchange;
 
-  TargetConnection(Target target, TargetConnections owner) {
+  TargetConnection(Target target, TargetConnections owner, TargetConnections.Slot slot) {
     this.target = target;
     this.owner = owner;
+    this.slot = slot;
   }
 
   Target target() {
@@ -40,6 +42,11 @@ final class TargetConnection extends ChannelInboundHandlerAdapter {
 
   TargetConnections owner() {
     return owner;
+  }
+
+  /** Its target's connections in the owner, which it goes back to. */
+  TargetConnections.Slot slot() {
+    return slot;
   }
 
   /** Whether a new request may go out on it. */

@@ -53,11 +53,13 @@ final class TargetConnections {
   /** Set once the pool's settings changed or it is gone: no connection is kept or opened any more. */
   private boolean retired;
 
-  /** The connections of one target. */
-  private static final class Slot {
+  /** The connections of one target; each connection holds its own, so giving it back looks nothing up. */
+  static final class Slot {
     final ArrayDeque<TargetConnection> idle = new ArrayDeque<>();
     final ArrayDeque<Waiter> waiting = new ArrayDeque<>();
     int open;
+    /** The target left the pool: its connections are not kept any more. */
+    boolean removed;
   }
 
   private record Waiter(Target target, BackendTls tls, Channel client, BiConsumer<TargetConnection, Throwable> then) {}
@@ -95,8 +97,8 @@ final class TargetConnections {
    * (the target framed its response and did not ask to close), else closed.
    */
   void release(TargetConnection connection, boolean reusable) {
-    Slot slot = slots.get(connection.target().key());
-    if (!reusable || retired || slot == null || !connection.usable()) {
+    Slot slot = connection.slot();
+    if (!reusable || retired || slot.removed || !connection.usable()) {
       connection.close();
       return;
     }
@@ -130,6 +132,7 @@ final class TargetConnections {
       var e = it.next();
       if (targetKeys.contains(e.getKey())) continue;
       it.remove();
+      e.getValue().removed = true;
       closeIdle(e.getValue());
     }
   }
@@ -150,7 +153,7 @@ final class TargetConnections {
     Target target = w.target();
     long start = System.nanoTime();
     long connectMillis = config.connectTimeout().toMillis();
-    TargetConnection connection = new TargetConnection(target, this);
+    TargetConnection connection = new TargetConnection(target, this, slot);
     Bootstrap bootstrap = new Bootstrap()
         .group(w.client().eventLoop())
         .channelFactory(TargetSockets.like(w.client(), target.connectHost()))
