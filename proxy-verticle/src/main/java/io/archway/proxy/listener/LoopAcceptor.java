@@ -1,6 +1,7 @@
 package io.archway.proxy.listener;
 
 import io.archway.core.config.ListenerConfig;
+import io.archway.proxy.transport.ListenerSockets;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -61,7 +62,7 @@ final class LoopAcceptor implements Acceptor {
     EventLoop loop = context.nettyEventLoop();
     ServerBootstrap bootstrap = new ServerBootstrap()
         .group(loop, loop)
-        .channelFactory(vertx.transport().serverChannelFactory(false))
+        .channelFactory(ListenerSockets.forHost(vertx.transport(), config.host()))
         .childOption(ChannelOption.ALLOCATOR, VertxByteBufAllocator.POOLED_ALLOCATOR)
         // Never reached: Intake takes every accepted channel before Netty's own acceptor would.
         .childHandler(new ChannelInboundHandlerAdapter());
