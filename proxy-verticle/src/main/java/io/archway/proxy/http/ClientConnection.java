@@ -173,7 +173,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Cli
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     idle.touch();
     if (http2 != null) {
-      // The connection's own frames (settings, pings): Netty's HTTP/2 codec has dealt with them.
+      // Netty's HTTP/2 handler passes nothing on (the streams are H2Streams'); anything else is dropped.
       ReferenceCountUtil.release(msg);
       return;
     }

@@ -75,9 +75,14 @@ final class H2Stream implements ClientEnd {
       return bytes;
     }
     f.fromClient(end ? new DefaultLastHttpContent(data) : new DefaultHttpContent(data));
-    if (end || exchange == null || f.requestEnded() || f.wantsClientBytes()) return bytes;
+    if (takesBody(exchange)) return bytes;
     unconsumed += bytes;
     return 0;
+  }
+
+  /** Whether the client may send more body: its exchange takes it, or has it all, or is over. */
+  private static boolean takesBody(Forward f) {
+    return f == null || f.requestEnded() || f.wantsClientBytes();
   }
 
   /** Request body comes in this read: whether the stream was not marked for {@link #fed()} yet. */
@@ -217,9 +222,7 @@ final class H2Stream implements ClientEnd {
   /** Gives the held body bytes back to the client's window once the exchange takes more (or none). */
   @Override
   public void updateReading() {
-    if (unconsumed == 0) return;
-    Forward f = exchange;
-    if (f != null && !f.requestEnded() && !f.wantsClientBytes()) return;
+    if (unconsumed == 0 || !takesBody(exchange)) return;
     int bytes = unconsumed;
     unconsumed = 0;
     streams.consumed(stream, bytes);
