@@ -1,6 +1,7 @@
 package io.archway.proxy.http;
 
 import io.archway.core.config.ForwardedHeaders;
+import io.netty.util.AsciiString;
 import io.vertx.core.MultiMap;
 import io.vertx.core.net.SocketAddress;
 
@@ -11,28 +12,48 @@ import io.vertx.core.net.SocketAddress;
  */
 final class ClientHeaders {
 
+  private static final AsciiString X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
+  private static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
+  private static final AsciiString X_FORWARDED_HOST = AsciiString.cached("x-forwarded-host");
+  private static final AsciiString X_FORWARDED_PORT = AsciiString.cached("x-forwarded-port");
+  private static final AsciiString FORWARDED = AsciiString.cached("forwarded");
+
   private ClientHeaders() {}
 
   /**
    * {@code host}: the Host the client asked for (port included), or null; {@code port}: the listener's
    * port the client connected to.
    */
-  static void add(ForwardedHeaders which, MultiMap headers, SocketAddress client, String proto, String host, int port) {
+  static void add(ForwardedHeaders which, MultiMap headers, SocketAddress client, String proto, String host,
+      String port) {
     String ip = client == null ? null : client.hostAddress();
-    if (which.xForwardedFor() && ip != null) {
-      String earlier = String.join(", ", headers.getAll("x-forwarded-for"));
-      headers.set("x-forwarded-for", earlier.isEmpty() ? ip : earlier + ", " + ip);
-    }
-    if (which.xForwardedProto()) headers.set("x-forwarded-proto", proto);
-    if (which.xForwardedHost() && host != null) headers.set("x-forwarded-host", host);
-    if (which.xForwardedPort()) headers.set("x-forwarded-port", Integer.toString(port));
+    if (which.xForwardedFor() && ip != null) append(headers, X_FORWARDED_FOR, ip);
+    if (which.xForwardedProto()) headers.set(X_FORWARDED_PROTO, proto);
+    if (which.xForwardedHost() && host != null) headers.set(X_FORWARDED_HOST, host);
+    if (which.xForwardedPort()) headers.set(X_FORWARDED_PORT, port);
     if (which.forwarded()) {
-      StringBuilder element = new StringBuilder();
-      if (ip != null) element.append("for=").append(ip.indexOf(':') >= 0 ? "\"[" + ip + "]\"" : ip).append(';');
+      StringBuilder element = new StringBuilder(64);
+      if (ip != null) {
+        element.append("for=");
+        if (ip.indexOf(':') >= 0) {
+          element.append("\"[").append(ip).append("]\"");
+        } else {
+          element.append(ip);
+        }
+        element.append(';');
+      }
       if (host != null) element.append("host=\"").append(host.replace("\"", "")).append("\";");
       element.append("proto=").append(proto);
-      String earlier = String.join(", ", headers.getAll("forwarded"));
-      headers.set("forwarded", earlier.isEmpty() ? element.toString() : earlier + ", " + element);
+      append(headers, FORWARDED, element.toString());
     }
+  }
+
+  /** Adds {@code value} to the header's list: one more element after those already there, as one line. */
+  private static void append(MultiMap headers, CharSequence name, String value) {
+    if (!headers.contains(name)) {
+      headers.add(name, value);
+      return;
+    }
+    headers.set(name, String.join(", ", headers.getAll(name)) + ", " + value);
   }
 }

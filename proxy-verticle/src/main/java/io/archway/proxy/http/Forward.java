@@ -142,7 +142,7 @@ final class Forward {
     upgrade = WebSocketUpgrade.isUpgrade(headers);
     String upgradeTo = upgrade ? headers.get(HttpHeaderNames.UPGRADE) : null;
     boolean chunked = HttpUtil.isTransferEncodingChunked(request);
-    HopByHop.strip(headers, Set.of("expect"));
+    HopByHop.strip(request.headers(), HttpHeaderNames.EXPECT);
     ClientHeaders.add(site.forwarded(), headers, client.remote(), "http", host, site.port());
     HeaderEdits.apply(route.config().requestHeaders(), headers);
     if (chunked) headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
@@ -333,7 +333,7 @@ final class Forward {
     HttpHeaders headers = head.headers();
     targetKeepAlive = HttpUtil.isKeepAlive(head);
     String upgradeTo = headers.get(HttpHeaderNames.UPGRADE);
-    HopByHop.strip((MultiMap) headers, Set.of());
+    HopByHop.strip(headers, null);
     HeaderEdits.apply(route.config().responseHeaders(), (MultiMap) headers);
     if (pool.affinity()) affinityCookie(headers);
     boolean bodyless = request.method() == HttpMethod.HEAD || status == 204 || status == 304 || status < 200;

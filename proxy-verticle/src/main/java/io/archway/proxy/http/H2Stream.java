@@ -17,7 +17,6 @@ import io.netty.handler.codec.http2.Http2ConnectionEncoder;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2Stream;
-import io.netty.handler.codec.http2.HttpConversionUtil;
 import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.net.SocketAddress;
 import java.net.InetSocketAddress;
@@ -44,7 +43,7 @@ final class H2Stream implements ClientEnd {
   H2Stream(H2Streams streams, Http2Stream stream) {
     this.streams = streams;
     this.stream = stream;
-    this.deadline = new Deadline(streams.connection().channel().eventLoop());
+    this.deadline = new Deadline(streams.deadlines());
   }
 
   /** Runs the stream's request; {@code whole}: its end, when nothing more of it comes. */
@@ -102,6 +101,11 @@ final class H2Stream implements ClientEnd {
   void writabilityChanged() {
     Forward f = exchange;
     if (f != null) f.clientWritabilityChanged();
+  }
+
+  /** Runs the stream's route timeout if it is due: when to look again ({@link Deadline#look}). */
+  long lookAtDeadline(long now) {
+    return deadline.look(now);
   }
 
   /** The stream closed (both sides ended, or a reset, or the connection went). */
@@ -163,7 +167,7 @@ final class H2Stream implements ClientEnd {
     ChannelHandlerContext ctx = streams.ctx();
     Http2ConnectionEncoder encoder = streams.encoder();
     if (part instanceof HttpResponse head) {
-      Http2Headers headers = HttpConversionUtil.toHttp2Headers(head, false);
+      Http2Headers headers = H2Headers.response(head);
       if (head.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
         // 100 Continue: a HEADERS frame of its own; the response follows on the same stream.
         encoder.writeHeaders(ctx, stream.id(), headers, 0, false, ctx.voidPromise());
@@ -187,7 +191,7 @@ final class H2Stream implements ClientEnd {
       data.release();
     }
     if (trailers != null && !endWithData) {
-      encoder.writeHeaders(ctx, stream.id(), HttpConversionUtil.toHttp2Headers(trailers, false), 0, true,
+      encoder.writeHeaders(ctx, stream.id(), H2Headers.trailers(trailers), 0, true,
           ctx.voidPromise());
     }
   }

@@ -24,8 +24,6 @@ import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2RemoteFlowController;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2Stream;
-import io.netty.handler.codec.http2.HttpConversionUtil;
-import io.netty.handler.codec.http2.HttpConversionUtil.ExtensionHeaderNames;
 import io.vertx.core.http.impl.headers.HeadersMultiMap;
 import java.util.ArrayDeque;
 
@@ -35,7 +33,7 @@ import java.util.ArrayDeque;
  * stream's request becomes an {@link H2Stream} running one {@link Forward}, kept on the stream itself
  * (a property of Netty's {@link Http2Stream}): no child channel, pipeline or frame objects per stream.
  * The request goes on as the HTTP/1.1 messages {@code Forward} takes: a head whose headers are Vert.x's
- * {@link HeadersMultiMap} (Netty's conversion: {@code :authority} becomes {@code Host}, cookie crumbs
+ * {@link HeadersMultiMap} ({@link H2Headers}: {@code :authority} becomes {@code Host}, cookie crumbs
  * are joined), marked chunked when a body of unannounced length follows, then its DATA as content and
  * its end (with any trailers) as the last content. Netty has checked the headers (lower case, no
  * connection-specific ones) and checks a {@code content-length} against the DATA. A request without
@@ -55,6 +53,10 @@ final class H2Streams extends Http2FrameAdapter implements Http2RemoteFlowContro
   private ChannelHandlerContext ctx;
   /** Streams whose request body was passed on in this read of the connection: flushed at its end. */
   private final ArrayDeque<H2Stream> fed = new ArrayDeque<>();
+  /** The one check of the streams' route timeouts. */
+  private final Deadline.Check deadlines;
+  private boolean flushPending;
+  private final Runnable flushNow = this::flushNow;
 
   H2Streams(ClientConnection connection) {
     this.connection = connection;
@@ -68,6 +70,8 @@ final class H2Streams extends Http2FrameAdapter implements Http2RemoteFlowContro
     Http2Connection state = handler.connection();
     this.key = state.newKey();
     state.remote().flowController().listener(this);
+    this.deadlines = new Deadline.Check(connection.channel().eventLoop(), this::lookAtDeadlines);
+    connection.channel().closeFuture().addListener(f -> deadlines.cancel());
     state.addListener(new Http2ConnectionAdapter() {
       @Override
       public void onStreamClosed(Http2Stream stream) {
@@ -80,6 +84,26 @@ final class H2Streams extends Http2FrameAdapter implements Http2RemoteFlowContro
   /** The connection's HTTP/2 handler, for the pipeline (and for a drain's graceful shutdown). */
   Http2ConnectionHandler handler() {
     return handler;
+  }
+
+  /** The check the streams' route timeouts share. */
+  Deadline.Check deadlines() {
+    return deadlines;
+  }
+
+  /** Looks at every open stream's route timeout: when to look again, the earliest, or never. */
+  private long lookAtDeadlines(long now) {
+    long[] next = {Deadline.NEVER};
+    try {
+      handler.connection().forEachActiveStream(stream -> {
+        H2Stream s = stream.getProperty(key);
+        if (s != null) next[0] = Math.min(next[0], s.lookAtDeadline(now));
+        return true;
+      });
+    } catch (Http2Exception e) {
+      throw new IllegalStateException(e);
+    }
+    return next[0];
   }
 
   ClientConnection connection() {
@@ -137,20 +161,11 @@ final class H2Streams extends Http2FrameAdapter implements Http2RemoteFlowContro
   }
 
   private void request(Http2Stream stream, Http2Headers in, boolean endOfStream) {
-    if (in.method() == null || in.path() == null) {
+    HeadersMultiMap headers = in.method() == null || in.path() == null ? null : H2Headers.request(in);
+    if (headers == null) {
       reset(stream, Http2Error.PROTOCOL_ERROR);
       return;
     }
-    HeadersMultiMap headers = HeadersMultiMap.httpHeaders();
-    try {
-      HttpConversionUtil.addHttp2ToHttpHeaders(stream.id(), in, headers, HttpVersion.HTTP_1_1, false, true);
-    } catch (Http2Exception e) {
-      reset(stream, Http2Error.PROTOCOL_ERROR);
-      return;
-    }
-    headers.remove(ExtensionHeaderNames.STREAM_ID.text());
-    headers.remove(ExtensionHeaderNames.SCHEME.text());
-    headers.remove(ExtensionHeaderNames.PATH.text());
     if (!endOfStream && !headers.contains(HttpHeaderNames.CONTENT_LENGTH)) {
       headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
     }
@@ -159,17 +174,18 @@ final class H2Streams extends Http2FrameAdapter implements Http2RemoteFlowContro
     start(stream, request, endOfStream ? LastHttpContent.EMPTY_LAST_CONTENT : null);
   }
 
-  /** Trailers end the request's body; unreadable ones reset the stream. */
+  /** Trailers end the request's body; a pseudo-header among them (RFC 9113 8.1) resets the stream. */
   private LastHttpContent trailers(Http2Stream stream, Http2Headers in) {
     LastHttpContent last = new DefaultLastHttpContent();
-    try {
-      HttpConversionUtil.addHttp2ToHttpHeaders(stream.id(), in, last.trailingHeaders(), HttpVersion.HTTP_1_1,
-          true, true);
-    } catch (Http2Exception e) {
-      reset(stream, Http2Error.PROTOCOL_ERROR);
-      return null;
+    for (var e : in) {
+      CharSequence name = e.getKey();
+      if (name.length() > 0 && name.charAt(0) == ':') {
+        last.release();
+        reset(stream, Http2Error.PROTOCOL_ERROR);
+        return null;
+      }
+      last.trailingHeaders().add(name, e.getValue());
     }
-    last.trailingHeaders().remove(ExtensionHeaderNames.STREAM_ID.text());
     return last;
   }
 
@@ -224,8 +240,20 @@ final class H2Streams extends Http2FrameAdapter implements Http2RemoteFlowContro
     flush();
   }
 
-  /** What the streams wrote goes out: through the flow controller, then the flush consolidation. */
+  /**
+   * What the streams wrote goes out, once per pass of the event loop: responses of many streams end in
+   * one pass, each in its own target connection's read, and leave in one write. (A read of the client's
+   * connection ends with the HTTP/2 handler's own flush.)
+   */
   void flush() {
+    if (flushPending) return;
+    flushPending = true;
+    connection.channel().eventLoop().execute(flushNow);
+  }
+
+  /** Through the flow controller, then to the socket. */
+  private void flushNow() {
+    flushPending = false;
     handler.flush(ctx());
   }
 }

@@ -9,7 +9,6 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpServerUpgradeHandler;
 import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2ServerUpgradeCodec;
-import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.util.AsciiString;
 import java.util.List;
 import java.util.Locale;
@@ -36,8 +35,7 @@ final class H2c {
       if (p.get(http1) != null) p.remove(http1);
     }
     H2Streams streams = new H2Streams(connection);
-    p.addAfter(at.name(), "flushes", flushes());
-    p.addAfter("flushes", "h2", streams.handler());
+    p.addAfter(at.name(), "h2", streams.handler());
     connection.switchedToHttp2(streams);
   }
 
@@ -52,7 +50,6 @@ final class H2c {
     HttpServerUpgradeHandler.SourceCodec http1 = ctx -> {
       ctx.pipeline().remove("decoder");
       ctx.pipeline().remove("encoder");
-      ctx.pipeline().addBefore(ctx.name(), "flushes", flushes());
       connection.switchedToHttp2(streams[0]);
     };
     return new HttpServerUpgradeHandler(http1, protocol -> {
@@ -85,13 +82,5 @@ final class H2c {
   private static boolean asksForH2c(HttpRequest request) {
     String upgrade = request.headers().get(HttpHeaderNames.UPGRADE);
     return upgrade != null && upgrade.toLowerCase(Locale.ROOT).contains("h2c");
-  }
-
-  /**
-   * Responses of many streams end in one pass of the event loop, each in its own target connection's
-   * read: their flushes become one write to the client, at the end of the pass (or at once after 256).
-   */
-  private static FlushConsolidationHandler flushes() {
-    return new FlushConsolidationHandler(256, true);
   }
 }

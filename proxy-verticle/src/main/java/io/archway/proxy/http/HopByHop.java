@@ -1,5 +1,8 @@
 package io.archway.proxy.http;
 
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.util.AsciiString;
 import io.vertx.core.MultiMap;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,26 +15,44 @@ import java.util.Set;
  */
 final class HopByHop {
 
-  private static final Set<String> NAMES = Set.of("connection", "keep-alive", "proxy-connection", "te", "trailer",
-      "transfer-encoding", "upgrade");
-
   private HopByHop() {}
 
-  static boolean is(String name) {
-    return NAMES.contains(name.toLowerCase(Locale.ROOT));
+  /** Whether {@code name} (in any case) is hop-by-hop: {@code Connection}, {@code Keep-Alive}, {@code TE}, ... */
+  static boolean is(CharSequence name) {
+    return switch (name.length()) {
+      case 2 -> HttpHeaderNames.TE.contentEqualsIgnoreCase(name);
+      case 7 -> HttpHeaderNames.TRAILER.contentEqualsIgnoreCase(name)
+          || HttpHeaderNames.UPGRADE.contentEqualsIgnoreCase(name);
+      case 10 -> HttpHeaderNames.CONNECTION.contentEqualsIgnoreCase(name)
+          || HttpHeaderNames.KEEP_ALIVE.contentEqualsIgnoreCase(name);
+      case 16 -> HttpHeaderNames.PROXY_CONNECTION.contentEqualsIgnoreCase(name);
+      case 17 -> HttpHeaderNames.TRANSFER_ENCODING.contentEqualsIgnoreCase(name);
+      default -> false;
+    };
   }
 
-  /** Removes the hop-by-hop headers, those a {@code Connection} header names, and {@code except}, in place. */
-  static void strip(MultiMap headers, Set<String> except) {
-    List<String> connection = headers.getAll("connection");
-    for (String value : connection) {
-      for (String token : value.split(",")) {
-        String t = token.trim();
-        if (!t.isEmpty()) headers.remove(t);
+  /**
+   * Removes, in place, the hop-by-hop headers, those a {@code Connection} header names, and {@code except}
+   * (or nothing, when null). One look over the headers finds them; only those found are removed.
+   */
+  static void strip(HttpHeaders headers, AsciiString except) {
+    List<CharSequence> found = null;
+    var it = headers.iteratorCharSequence();
+    while (it.hasNext()) {
+      var header = it.next();
+      CharSequence name = header.getKey();
+      if (!is(name) && (except == null || !except.contentEqualsIgnoreCase(name))) continue;
+      if (found == null) found = new ArrayList<>(4);
+      found.add(name);
+      if (HttpHeaderNames.CONNECTION.contentEqualsIgnoreCase(name)) {
+        for (String token : header.getValue().toString().split(",")) {
+          String t = token.trim();
+          if (!t.isEmpty()) found.add(t);
+        }
       }
     }
-    for (String name : NAMES) headers.remove(name);
-    for (String name : except) headers.remove(name);
+    if (found == null) return;
+    for (CharSequence name : found) headers.remove(name);
   }
 
   /** Copies {@code from} into {@code to} without hop-by-hop headers, HTTP/2 pseudo-headers and {@code except}. */
@@ -47,7 +68,7 @@ final class HopByHop {
       String name = entry.getKey();
       if (name.startsWith(":")) continue;
       String lower = name.toLowerCase(Locale.ROOT);
-      if (NAMES.contains(lower) || except.contains(lower) || named.contains(lower)) continue;
+      if (is(lower) || except.contains(lower) || named.contains(lower)) continue;
       to.add(name, entry.getValue());
     }
   }

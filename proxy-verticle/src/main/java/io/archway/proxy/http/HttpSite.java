@@ -29,12 +29,14 @@ final class HttpSite {
   private final AccessLog accessLog;
   private final boolean logEnabled;
   private final PoolClients pools;
+  private final String portText;
 
   HttpSite(Vertx vertx, String node, ListenerConfig config, RouteTable routes, ErrorPages errorPages,
       ListenerMeters meters, AccessLog accessLog, boolean logEnabled, PoolClients pools) {
     this.vertx = vertx;
     this.node = node;
     this.config = config;
+    this.portText = Integer.toString(config.port());
     this.routes = routes;
     this.errorPages = errorPages;
     this.meters = meters;
@@ -79,8 +81,9 @@ final class HttpSite {
     return config.http().forwarded();
   }
 
-  int port() {
-    return config.port();
+  /** The listener's port, as {@code X-Forwarded-Port} gives it. */
+  String port() {
+    return portText;
   }
 
   /** How long a forwarded request may see no byte from its target (the shorter of listener and pool idle). */

@@ -7,13 +7,15 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpRequestEncoder;
 import io.netty.handler.codec.http.HttpResponseDecoder;
+import io.netty.util.AsciiString;
 import io.vertx.core.http.impl.headers.HeadersMultiMap;
 
 /**
- * Netty's HTTP/1.1 client codec for a target connection, with two differences from
+ * Netty's HTTP/1.1 client codec for a target connection, with three differences from
  * {@code HttpClientCodec}: request headers that are Vert.x's {@link HeadersMultiMap} (every request the
- * gateway forwards) are written by its own faster encoder, and the exchange says whether the request in
- * flight is a HEAD (one request at a time per connection: no queue of methods is needed).
+ * gateway forwards) are written by its own faster encoder, the common response header names are read
+ * as shared constants ({@link KnownHeaderNames}) rather than new strings, and the exchange says whether
+ * the request in flight is a HEAD (one request at a time per connection: no queue of methods is needed).
  */
 final class TargetCodec extends CombinedChannelDuplexHandler<TargetCodec.Decoder, TargetCodec.Encoder> {
 
@@ -31,6 +33,12 @@ final class TargetCodec extends CombinedChannelDuplexHandler<TargetCodec.Decoder
 
     Decoder(HttpDecoderConfig config) {
       super(config);
+    }
+
+    @Override
+    protected AsciiString splitHeaderName(byte[] sb, int start, int length) {
+      AsciiString known = KnownHeaderNames.find(sb, start, length);
+      return known != null ? known : super.splitHeaderName(sb, start, length);
     }
 
     @Override

@@ -169,4 +169,57 @@ class H2cStreamsTest {
         .compose(HttpClientRequest::send).compose(r -> r.body().map(b -> new JsonObject(b.toString()))));
     assertThat(next.getString("uri")).isEqualTo("/next");
   }
+
+  @Test
+  void eachStreamTimesOutOnItsOwnWhileItsNeighboursAreAnswered() throws Exception {
+    gateway.apply(new JsonObject()
+        .put("listeners", new JsonArray().add(httpListener("web", port, new JsonArray()
+            .add(route("app").put("pathPrefix", "/slow").put("timeout", "600ms"))
+            .add(route("app"))).put("http2", true)))
+        .put("pools", new JsonArray().add(httpPool("app", app.address()))));
+    long start = System.nanoTime();
+    Future<Integer> first = status("/slow?ms=20000");
+    Thread.sleep(300);
+    long secondSent = System.nanoTime();
+    Future<Integer> second = status("/slow?ms=20000");
+    Future<Integer> quick = status("/slow?ms=50");
+    Future<Integer> plain = status("/plain");
+    assertThat(await(quick)).isEqualTo(200);
+    assertThat(await(plain)).isEqualTo(200);
+    assertThat(await(first)).isEqualTo(504);
+    long firstAt = System.nanoTime();
+    assertThat(await(second)).isEqualTo(504);
+    long secondAt = System.nanoTime();
+    // Each at its own deadline: not before it, and not held until the other's (nor the targets' 20 s).
+    assertThat(Duration.ofNanos(firstAt - start)).isBetween(Duration.ofMillis(550), Duration.ofMillis(5_000));
+    assertThat(Duration.ofNanos(secondAt - secondSent)).isBetween(Duration.ofMillis(550), Duration.ofMillis(5_000));
+    // The connection outlives its timed-out streams.
+    assertThat(await(status("/after"))).isEqualTo(200);
+  }
+
+  @Test
+  void aStreamsHeadersReachTheTargetAsHttp11Ones() throws Exception {
+    JsonObject seen = await(client.request(new io.vertx.core.http.RequestOptions().setMethod(HttpMethod.GET)
+            .setHost("127.0.0.1").setPort(port).setURI("/headers?q=1"))
+        .compose(r -> {
+          r.headers().add("cookie", "a=1").add("cookie", "b=2").add("x-two", "one").add("x-two", "two");
+          return r.send();
+        })
+        .compose(r -> r.body().map(b -> new JsonObject(b.toString()))));
+    assertThat(seen.getString("uri")).isEqualTo("/headers?q=1");
+    assertThat(seen.getString("version")).isEqualTo("HTTP_1_1");
+    JsonObject headers = seen.getJsonObject("headers");
+    // :authority is the Host; the cookie crumbs are one header again (RFC 9113 8.2.3); others stay apart.
+    assertThat(headers.getString("host")).isEqualTo("127.0.0.1:" + port);
+    assertThat(headers.getString("cookie")).isEqualTo("a=1; b=2");
+    assertThat(headers.getString("x-two")).isEqualTo("one|two");
+    assertThat(headers.getString("x-forwarded-port")).isEqualTo(Integer.toString(port));
+    assertThat(headers.getString("x-forwarded-for")).isEqualTo("127.0.0.1");
+    assertThat(headers.fieldNames()).noneMatch(n -> n.startsWith(":") || n.startsWith("x-http2"));
+  }
+
+  private Future<Integer> status(String uri) {
+    return client.request(HttpMethod.GET, port, "127.0.0.1", uri)
+        .compose(HttpClientRequest::send).compose(r -> r.body().map(b -> r.statusCode()));
+  }
 }

@@ -1,0 +1,117 @@
+package io.archway.proxy.http;
+
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.util.AsciiString;
+import io.vertx.core.http.impl.headers.HeadersMultiMap;
+import java.util.Map;
+
+/**
+ * Headers between an HTTP/2 stream and the HTTP/1.1 messages {@link Forward} passes on, in one pass
+ * each way. A request's {@code :authority} becomes {@code Host} and its cookie crumbs are joined
+ * (RFC 9113 8.2.3, 8.3.1); a response's names go to lower case, and the connection-specific ones
+ * (which {@link HopByHop} has taken out already) and {@code Host} are left out. Netty's HPACK decoder has checked a
+ * request's headers: lower-case names, pseudo-headers first, no connection-specific ones, {@code te}
+ * only {@code trailers}. The common names are lowered from a table, without allocating.
+ */
+final class H2Headers {
+
+  private static final AsciiString[] COMMON = {HttpHeaderNames.ACCEPT_RANGES, HttpHeaderNames.AGE,
+      HttpHeaderNames.ALLOW, HttpHeaderNames.CACHE_CONTROL, HttpHeaderNames.CONTENT_DISPOSITION,
+      HttpHeaderNames.CONTENT_ENCODING, HttpHeaderNames.CONTENT_LANGUAGE, HttpHeaderNames.CONTENT_LENGTH,
+      HttpHeaderNames.CONTENT_LOCATION, HttpHeaderNames.CONTENT_RANGE, HttpHeaderNames.CONTENT_SECURITY_POLICY,
+      HttpHeaderNames.CONTENT_TYPE, HttpHeaderNames.DATE, HttpHeaderNames.ETAG, HttpHeaderNames.EXPIRES,
+      HttpHeaderNames.LAST_MODIFIED, AsciiString.cached("link"), HttpHeaderNames.LOCATION, HttpHeaderNames.PRAGMA,
+      HttpHeaderNames.RETRY_AFTER, HttpHeaderNames.SERVER, HttpHeaderNames.SET_COOKIE, HttpHeaderNames.VARY,
+      HttpHeaderNames.VIA, HttpHeaderNames.WWW_AUTHENTICATE, HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN,
+      HttpHeaderNames.ACCESS_CONTROL_ALLOW_CREDENTIALS, HttpHeaderNames.ACCESS_CONTROL_ALLOW_HEADERS,
+      HttpHeaderNames.ACCESS_CONTROL_ALLOW_METHODS, HttpHeaderNames.ACCESS_CONTROL_EXPOSE_HEADERS,
+      HttpHeaderNames.ACCESS_CONTROL_MAX_AGE, HttpHeaderNames.X_FRAME_OPTIONS, HttpHeaderNames.TRAILER,
+      AsciiString.cached("strict-transport-security"), AsciiString.cached("x-content-type-options"),
+      AsciiString.cached("alt-svc"), HttpHeaderNames.HOST};
+
+  /** {@link #COMMON} by their case-insensitive hash, open addressing. */
+  private static final AsciiString[] TABLE = new AsciiString[128];
+
+  static {
+    for (AsciiString name : COMMON) {
+      int i = name.hashCode() & (TABLE.length - 1);
+      while (TABLE[i] != null) i = (i + 1) & (TABLE.length - 1);
+      TABLE[i] = name;
+    }
+  }
+
+  private H2Headers() {}
+
+  /**
+   * A request's headers as HTTP/1.1 ones, or null when they are malformed: a {@code host} that
+   * differs from {@code :authority}.
+   */
+  static HeadersMultiMap request(Http2Headers in) {
+    HeadersMultiMap out = HeadersMultiMap.httpHeaders();
+    CharSequence host = null;
+    StringBuilder cookies = null;
+    for (Map.Entry<CharSequence, CharSequence> e : in) {
+      CharSequence name = e.getKey();
+      CharSequence value = e.getValue();
+      if (name.length() > 0 && name.charAt(0) == ':') {
+        if (!Http2Headers.PseudoHeaderName.AUTHORITY.value().contentEquals(name)) continue;
+        if (host != null && !AsciiString.contentEqualsIgnoreCase(host, value)) return null;
+        if (host == null) out.add(HttpHeaderNames.HOST, value);
+        host = value;
+      } else if (HttpHeaderNames.COOKIE.contentEquals(name)) {
+        if (cookies == null) {
+          cookies = new StringBuilder(value.length() + 16);
+        } else {
+          cookies.append("; ");
+        }
+        cookies.append(value);
+      } else if (HttpHeaderNames.HOST.contentEquals(name)) {
+        if (host != null && !AsciiString.contentEqualsIgnoreCase(host, value)) return null;
+        if (host == null) out.add(HttpHeaderNames.HOST, value);
+        host = value;
+      } else {
+        out.add(name, value);
+      }
+    }
+    if (cookies != null) out.add(HttpHeaderNames.COOKIE, cookies.toString());
+    return out;
+  }
+
+  /** A response head's status and headers as an HTTP/2 HEADERS frame's. */
+  static Http2Headers response(HttpResponse head) {
+    Http2Headers out = new DefaultHttp2Headers(false);
+    out.status(head.status().codeAsText());
+    copy(head.headers(), out);
+    return out;
+  }
+
+  /** Trailers as an HTTP/2 HEADERS frame's. */
+  static Http2Headers trailers(HttpHeaders in) {
+    Http2Headers out = new DefaultHttp2Headers(false);
+    copy(in, out);
+    return out;
+  }
+
+  private static void copy(HttpHeaders in, Http2Headers out) {
+    var it = in.iteratorCharSequence();
+    while (it.hasNext()) {
+      Map.Entry<CharSequence, CharSequence> e = it.next();
+      AsciiString name = lower(e.getKey());
+      // HTTP/2 has no connection-specific headers, and :authority in place of Host.
+      if (!HopByHop.is(name) && name != HttpHeaderNames.HOST) out.add(name, e.getValue());
+    }
+  }
+
+  /** {@code name} in lower case: a common one from the table, any other lowered afresh. */
+  static AsciiString lower(CharSequence name) {
+    int mask = TABLE.length - 1;
+    for (int i = AsciiString.hashCode(name) & mask; TABLE[i] != null; i = (i + 1) & mask) {
+      if (TABLE[i].contentEqualsIgnoreCase(name)) return TABLE[i];
+    }
+    return AsciiString.of(name).toLowerCase();
+  }
+}
