@@ -11,6 +11,8 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http2.DefaultHttp2Connection;
+import io.netty.handler.codec.http2.DefaultHttp2RemoteFlowController;
 import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2Connection;
 import io.netty.handler.codec.http2.Http2ConnectionAdapter;
@@ -24,6 +26,7 @@ import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2RemoteFlowController;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2Stream;
+import io.netty.handler.codec.http2.UniformStreamByteDistributor;
 import io.vertx.core.http.impl.headers.HeadersMultiMap;
 import java.util.ArrayDeque;
 
@@ -60,14 +63,17 @@ final class H2Streams extends Http2FrameAdapter implements Http2RemoteFlowContro
 
   H2Streams(ClientConnection connection) {
     this.connection = connection;
+    // Responses share the client's window evenly: stream priorities (deprecated by RFC 9113) are not
+    // weighed, which spares a weighted queue's upkeep for every stream.
+    DefaultHttp2Connection state = new DefaultHttp2Connection(true);
+    state.remote().flowController(new DefaultHttp2RemoteFlowController(state, new UniformStreamByteDistributor(state)));
     this.handler = new Http2ConnectionHandlerBuilder()
-        .server(true)
+        .connection(state)
         .frameListener(this)
         .initialSettings(Http2Settings.defaultSettings()
             .maxConcurrentStreams(MAX_CONCURRENT_STREAMS)
             .maxHeaderListSize(MAX_HEADER_LIST_SIZE))
         .build();
-    Http2Connection state = handler.connection();
     this.key = state.newKey();
     state.remote().flowController().listener(this);
     this.deadlines = new Deadline.Check(connection.channel().eventLoop(), this::lookAtDeadlines);
