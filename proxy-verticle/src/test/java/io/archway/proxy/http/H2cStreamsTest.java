@@ -218,6 +218,19 @@ class H2cStreamsTest {
     assertThat(headers.fieldNames()).noneMatch(n -> n.startsWith(":") || n.startsWith("x-http2"));
   }
 
+  @Test
+  void aHostHeaderThatDiffersFromTheAuthorityResetsItsStreamOnly() throws Exception {
+    Future<Integer> conflicting = client.request(HttpMethod.GET, port, "127.0.0.1", "/conflict")
+        .compose(r -> {
+          r.headers().add("host", "elsewhere.example");
+          return r.send();
+        })
+        .map(HttpClientResponse::statusCode);
+    assertThat(conflicting.toCompletionStage().toCompletableFuture()).failsWithin(Duration.ofSeconds(10));
+    assertThat(app.seen()).noneMatch(r -> "/conflict".equals(r.getString("uri")));
+    assertThat(await(status("/after"))).isEqualTo(200);
+  }
+
   private Future<Integer> status(String uri) {
     return client.request(HttpMethod.GET, port, "127.0.0.1", uri)
         .compose(HttpClientRequest::send).compose(r -> r.body().map(b -> r.statusCode()));
