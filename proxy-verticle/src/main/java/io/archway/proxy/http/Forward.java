@@ -10,7 +10,9 @@ import io.archway.proxy.route.Redirect;
 import io.archway.proxy.route.Route;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -260,10 +262,12 @@ final class Forward {
       request.headers().set(HttpHeaderNames.HOST, target.address().toString());
     }
     connection.sending(request.method() == HttpMethod.HEAD);
-    ch.write(request, ch.voidPromise());
     if (!hasBody) {
-      ch.write(LastHttpContent.EMPTY_LAST_CONTENT, ch.voidPromise());
+      // Head and end as one message: one buffer, so one write(2) rather than a writev(2) with an empty part.
+      ch.write(new DefaultFullHttpRequest(request.protocolVersion(), request.method(), request.uri(),
+          Unpooled.EMPTY_BUFFER, request.headers(), EmptyHttpHeaders.INSTANCE), ch.voidPromise());
     } else {
+      ch.write(request, ch.voidPromise());
       // A long upload is not a slow target: the timeout waits for the body.
       cancelTimer();
       HttpContent part;
