@@ -13,36 +13,12 @@ import java.util.Map;
  * Headers between an HTTP/2 stream and the HTTP/1.1 messages {@link Forward} passes on, in one pass
  * each way. A request's {@code :authority} becomes {@code Host} and its cookie crumbs are joined
  * (RFC 9113 8.2.3, 8.3.1); a response's names go to lower case, and the connection-specific ones
- * (which {@link HopByHop} has taken out already) and {@code Host} are left out. Netty's HPACK decoder has checked a
- * request's headers: lower-case names, pseudo-headers first, no connection-specific ones, {@code te}
- * only {@code trailers}. The common names are lowered from a table, without allocating.
+ * (which {@link HopByHop} has taken out already) and {@code Host} are left out. Netty's HPACK decoder
+ * has checked a request's headers: lower-case names, pseudo-headers first, no connection-specific
+ * ones, {@code te} only {@code trailers}. The common names are lowered without allocating
+ * ({@link KnownHeaderNames}).
  */
 final class H2Headers {
-
-  private static final AsciiString[] COMMON = {HttpHeaderNames.ACCEPT_RANGES, HttpHeaderNames.AGE,
-      HttpHeaderNames.ALLOW, HttpHeaderNames.CACHE_CONTROL, HttpHeaderNames.CONTENT_DISPOSITION,
-      HttpHeaderNames.CONTENT_ENCODING, HttpHeaderNames.CONTENT_LANGUAGE, HttpHeaderNames.CONTENT_LENGTH,
-      HttpHeaderNames.CONTENT_LOCATION, HttpHeaderNames.CONTENT_RANGE, HttpHeaderNames.CONTENT_SECURITY_POLICY,
-      HttpHeaderNames.CONTENT_TYPE, HttpHeaderNames.DATE, HttpHeaderNames.ETAG, HttpHeaderNames.EXPIRES,
-      HttpHeaderNames.LAST_MODIFIED, AsciiString.cached("link"), HttpHeaderNames.LOCATION, HttpHeaderNames.PRAGMA,
-      HttpHeaderNames.RETRY_AFTER, HttpHeaderNames.SERVER, HttpHeaderNames.SET_COOKIE, HttpHeaderNames.VARY,
-      HttpHeaderNames.VIA, HttpHeaderNames.WWW_AUTHENTICATE, HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN,
-      HttpHeaderNames.ACCESS_CONTROL_ALLOW_CREDENTIALS, HttpHeaderNames.ACCESS_CONTROL_ALLOW_HEADERS,
-      HttpHeaderNames.ACCESS_CONTROL_ALLOW_METHODS, HttpHeaderNames.ACCESS_CONTROL_EXPOSE_HEADERS,
-      HttpHeaderNames.ACCESS_CONTROL_MAX_AGE, HttpHeaderNames.X_FRAME_OPTIONS, HttpHeaderNames.TRAILER,
-      AsciiString.cached("strict-transport-security"), AsciiString.cached("x-content-type-options"),
-      AsciiString.cached("alt-svc"), HttpHeaderNames.HOST};
-
-  /** {@link #COMMON} by their case-insensitive hash, open addressing. */
-  private static final AsciiString[] TABLE = new AsciiString[128];
-
-  static {
-    for (AsciiString name : COMMON) {
-      int i = name.hashCode() & (TABLE.length - 1);
-      while (TABLE[i] != null) i = (i + 1) & (TABLE.length - 1);
-      TABLE[i] = name;
-    }
-  }
 
   private H2Headers() {}
 
@@ -100,18 +76,9 @@ final class H2Headers {
     var it = in.iteratorCharSequence();
     while (it.hasNext()) {
       Map.Entry<CharSequence, CharSequence> e = it.next();
-      AsciiString name = lower(e.getKey());
+      AsciiString name = KnownHeaderNames.lower(e.getKey());
       // HTTP/2 has no connection-specific headers, and :authority in place of Host.
-      if (!HopByHop.is(name) && name != HttpHeaderNames.HOST) out.add(name, e.getValue());
+      if (!HopByHop.is(name) && !HttpHeaderNames.HOST.contentEquals(name)) out.add(name, e.getValue());
     }
-  }
-
-  /** {@code name} in lower case: a common one from the table, any other lowered afresh. */
-  static AsciiString lower(CharSequence name) {
-    int mask = TABLE.length - 1;
-    for (int i = AsciiString.hashCode(name) & mask; TABLE[i] != null; i = (i + 1) & mask) {
-      if (TABLE[i].contentEqualsIgnoreCase(name)) return TABLE[i];
-    }
-    return AsciiString.of(name).toLowerCase();
   }
 }

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
-/** Response header names read as shared constants, exactly as the target wrote them, or not at all. */
+/** Header names read as shared constants, exactly as the target wrote them (or not at all), and lowered. */
 class KnownHeaderNamesTest {
 
   private static CharSequence find(String line, String name) {
@@ -30,5 +30,15 @@ class KnownHeaderNamesTest {
     assertThat(find("X-Backend: a", "X-Backend")).isNull();
     assertThat(find("Content-Typ: a", "Content-Typ")).isNull();
     assertThat(find("Date2: a", "Date2")).isNull();
+  }
+
+  @Test
+  void lowerGivesTheSameLowerCaseConstantForEveryCaseOfAKnownName() {
+    Object lower = KnownHeaderNames.lower("Content-Type");
+    assertThat(lower).hasToString("content-type");
+    assertThat((Object) KnownHeaderNames.lower("content-type")).isSameAs(lower);
+    assertThat((Object) KnownHeaderNames.lower("CONTENT-TYPE")).isSameAs(lower);
+    assertThat((Object) KnownHeaderNames.lower(find("Content-Type: a", "Content-Type"))).isSameAs(lower);
+    assertThat((Object) KnownHeaderNames.lower("X-Backend")).hasToString("x-backend");
   }
 }

@@ -105,6 +105,8 @@ class PlainHttpListenerTest {
     assertThat(three).isGreaterThan(two);
     assertThat(answer).contains("\"body\":\"hello\"");
     assertThat(answer.split("HTTP/1.1 200 OK", -1)).hasSize(4);
+    // The target's header names reach the client in the case it wrote them.
+    assertThat(answer).contains("\r\nContent-Type: application/json\r\n").contains("\r\nx-backend: app\r\n");
   }
 
   @Test

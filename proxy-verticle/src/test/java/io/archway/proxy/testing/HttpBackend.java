@@ -109,7 +109,8 @@ public final class HttpBackend implements AutoCloseable {
       }
       default -> req.body().onSuccess(body -> {
         info.put("body", body.toString());
-        req.response().putHeader("x-backend", name).putHeader("content-type", "application/json").end(info.encode());
+        // Title-Case, as NGINX and Apache write it: HTTP/1.1 clients get it so, HTTP/2 ones in lower case.
+        req.response().putHeader("x-backend", name).putHeader("Content-Type", "application/json").end(info.encode());
       });
     }
   }
