@@ -260,6 +260,8 @@ final class H2Streams extends Http2FrameAdapter implements Http2RemoteFlowContro
   /** Through the flow controller, then to the socket. */
   private void flushNow() {
     flushPending = false;
+    // Closed meanwhile: nothing can go out, and the handler may have left the pipeline.
+    if (!connection.channel().isActive()) return;
     handler.flush(ctx());
   }
 }
