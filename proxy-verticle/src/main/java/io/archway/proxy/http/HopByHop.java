@@ -44,12 +44,7 @@ final class HopByHop {
       if (!is(name) && (except == null || !except.contentEqualsIgnoreCase(name))) continue;
       if (found == null) found = new ArrayList<>(4);
       found.add(name);
-      if (HttpHeaderNames.CONNECTION.contentEqualsIgnoreCase(name)) {
-        for (String token : header.getValue().toString().split(",")) {
-          String t = token.trim();
-          if (!t.isEmpty()) found.add(t);
-        }
-      }
+      if (HttpHeaderNames.CONNECTION.contentEqualsIgnoreCase(name)) named(header.getValue(), found);
     }
     if (found == null) return;
     for (CharSequence name : found) headers.remove(name);
@@ -57,19 +52,22 @@ final class HopByHop {
 
   /** Copies {@code from} into {@code to} without hop-by-hop headers, HTTP/2 pseudo-headers and {@code except}. */
   static void copy(MultiMap from, MultiMap to, Set<String> except) {
-    List<String> named = new ArrayList<>();
-    for (String value : from.getAll("connection")) {
-      for (String token : value.split(",")) {
-        String t = token.trim().toLowerCase(Locale.ROOT);
-        if (!t.isEmpty()) named.add(t);
-      }
-    }
+    List<CharSequence> named = new ArrayList<>();
+    for (String value : from.getAll("connection")) named(value, named);
     for (var entry : from) {
       String name = entry.getKey();
       if (name.startsWith(":")) continue;
       String lower = name.toLowerCase(Locale.ROOT);
       if (is(lower) || except.contains(lower) || named.contains(lower)) continue;
       to.add(name, entry.getValue());
+    }
+  }
+
+  /** Adds the header names a {@code Connection} value lists, in lower case. */
+  private static void named(CharSequence connection, List<CharSequence> into) {
+    for (String token : connection.toString().split(",")) {
+      String t = token.trim().toLowerCase(Locale.ROOT);
+      if (!t.isEmpty()) into.add(t);
     }
   }
 }
