@@ -33,11 +33,15 @@ final class H2Headers {
     for (Map.Entry<CharSequence, CharSequence> e : in) {
       CharSequence name = e.getKey();
       CharSequence value = e.getValue();
-      if (name.length() > 0 && name.charAt(0) == ':') {
-        if (!Http2Headers.PseudoHeaderName.AUTHORITY.value().contentEquals(name)) continue;
+      boolean pseudo = name.length() > 0 && name.charAt(0) == ':';
+      if (pseudo ? Http2Headers.PseudoHeaderName.AUTHORITY.value().contentEquals(name)
+          : HttpHeaderNames.HOST.contentEquals(name)) {
+        // :authority and host name the same thing: they must agree, and become one Host.
         if (host != null && !AsciiString.contentEqualsIgnoreCase(host, value)) return null;
         if (host == null) out.add(HttpHeaderNames.HOST, value);
         host = value;
+      } else if (pseudo) {
+        continue; // :method, :scheme and :path are the request line's
       } else if (HttpHeaderNames.COOKIE.contentEquals(name)) {
         if (cookies == null) {
           cookies = new StringBuilder(value.length() + 16);
@@ -45,10 +49,6 @@ final class H2Headers {
           cookies.append("; ");
         }
         cookies.append(value);
-      } else if (HttpHeaderNames.HOST.contentEquals(name)) {
-        if (host != null && !AsciiString.contentEqualsIgnoreCase(host, value)) return null;
-        if (host == null) out.add(HttpHeaderNames.HOST, value);
-        host = value;
       } else {
         out.add(name, value);
       }
