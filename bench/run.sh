@@ -61,7 +61,8 @@ declare -A CLUSTER_PORT=([archway]=$ARCHWAY_CLUSTER_PORT [before]=$((ARCHWAY_CLU
 declare -A NA=()     # "column" or "column:service" -> why its cells are n/a
 declare -A RATE=()   # "row:column" -> last rate, sizes the next redis-benchmark run to DURATION
 declare -A PIDS=()   # name -> pid of every process this script started
-RESULT="" NOTE=""
+RESULT="" NOTE="" CPU="" UNITS=""   # a measurement: its rate, why it is flagged, the proxy's CPU seconds, the work done
+CLK_TCK=$(getconf CLK_TCK)
 
 last_line() { sed 's/\x1b\[[0-9;]*m//g; /^\s*$/d' | tail -1 | cut -c1-80; }  # for short reasons
 log() { printf '%s %s\n' "$(date +%T)" "$*" >&2; }
@@ -95,6 +96,20 @@ start_bg() {
 }
 
 alive() { kill -0 "${PIDS[$1]}" 2>/dev/null; }
+
+# cpu_ticks COLUMN: user + system clock ticks used so far by every process of the column's proxy (all
+# are in the session setsid gave it: NGINX's workers, Archway's JVM); empty for "direct".
+cpu_ticks() {
+  local name total=0 p t
+  case $1 in haproxy) name=haproxy ;; nginx) name=nginx-proxy ;; archway|before) name=$1 ;; *) return 0 ;; esac
+  [[ -n ${PIDS[$name]:-} ]] || return 0
+  for p in $(pgrep -s "${PIDS[$name]}"); do
+    # Fields after "pid (comm) ": utime and stime are the 12th and 13th.
+    t=$(awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$p/stat" 2>/dev/null) || continue
+    total=$((total + ${t:-0}))
+  done
+  echo "$total"
+}
 
 cleanup() {
   set +e
@@ -301,6 +316,7 @@ redis_row() {
   out=$(timeout $((secs * 6 + 30)) redis-benchmark -h 127.0.0.1 -p "$port" -t "$test" -P "$p" -c 50 \
     -k "$k" -n "$n" "${tls_args[@]}" --csv 2>&1) || { NOTE="redis-benchmark failed: $(tail -1 <<<"$out" | cut -c1-60)"; return 0; }
   RESULT=$(awk -F'"' -v t="${test^^}" '$2 == t { printf "%d", $4 }' <<<"$out")
+  UNITS=$n   # the requests made, however long they took
   [[ -n $RESULT ]] && RATE[$key]=$RESULT || NOTE="no ${test^^} line in redis-benchmark output"
 }
 
@@ -362,9 +378,11 @@ measure() {
   [[ -z ${NA[$col]:-} ]] || { NOTE=${NA[$col]}; return 0; }
   [[ -z ${NA[$col:$svc]:-} ]] || { NOTE=${NA[$col:$svc]}; return 0; }
   [[ -n $port ]] || { NOTE="no $svc listener yet"; return 0; }
+  local before_ticks after_ticks
   for try in 1 2; do
     [[ ($row != *newconn* && $row != tls-handshakes) || $phase == warm-up ]] || wait_time_wait
-    RESULT="" NOTE=""
+    RESULT="" NOTE="" CPU="" UNITS=""
+    before_ticks=$(cpu_ticks "$col")
     case $row in
       redis-get-p16) redis_row "$row" "$col" "$port" "$secs" get 16 1 ;;
       redis-set-p16) redis_row "$row" "$col" "$port" "$secs" set 16 1 ;;
@@ -379,7 +397,12 @@ measure() {
       tls-redis-get-newconn) redis_row "$row" "$col" "$port" "$secs" get 1 0 1 ;;
       tls-handshakes) handshake_row "$port" "$secs" ;;
     esac
-    [[ -z $RESULT ]] || return 0
+    if [[ -n $RESULT ]]; then
+      after_ticks=$(cpu_ticks "$col")
+      [[ -n $UNITS ]] || UNITS=$(awk -v r="$RESULT" -v s="$secs" 'BEGIN { print r * s }')
+      [[ -z $before_ticks ]] || CPU=$(awk -v t=$((after_ticks - before_ticks)) -v hz="$CLK_TCK" 'BEGIN { print t / hz }')
+      return 0
+    fi
     log "$row $col: ${NOTE:-no result}$( ((try == 2)) || echo ', retrying')"; sleep 2
   done
 }
@@ -424,7 +447,41 @@ table() {
   done
 }
 
-write_markdown() {  # write_markdown TABLE_TSV FILE
+# cpu_table: the same rows as work per CPU-second of each proxy's own processes (requests, or Gbit for
+# iperf3), the median over rounds: how much each proxy spends on the same work, whatever the rate
+# the shared two cores allowed in that round. Higher is better, like the rates.
+cpu_table() {
+  local row col v ratio best cols=() c
+  for c in "${COLUMNS[@]}"; do [[ $c == direct ]] || cols+=("$c"); done
+  printf 'per CPU-second of the proxy\t%s\tarchway/best peer%s\n' "$(IFS=$'\t'; echo "${cols[*]}")" "${BEFORE_JAR:+$'\t'archway/before}"
+  for row in $ROWS; do
+    declare -A med=()
+    printf '%s' "$row"
+    for col in "${cols[@]}"; do
+      v=$(awk -F'\t' -v r="$row" -v c="$col" '$2 == r && $3 == c && $4 != "" && $6 > 0 { print $7 / $6 }' "$WORK/raw.tsv" | median)
+      med[$col]=$v
+      if [[ -n $v ]]; then printf '\t%s' "$(case $row in iperf3-*) printf '%.1f' "$v" ;; *) printf '%.0f' "$v" ;; esac)"; else printf '\tn/a'; fi
+    done
+    best=$(printf '%s\n' "${med[haproxy]}" "${med[nginx]}" | grep . | sort -g | tail -1 || true)
+    ratio="n/a"
+    [[ -z ${med[archway]} || -z $best ]] || ratio=$(awk -v a="${med[archway]}" -v b="$best" 'BEGIN { printf "%.2fx", a / b }')
+    printf '\t%s' "$ratio"
+    if [[ -n $BEFORE_JAR ]]; then
+      ratio="n/a"
+      [[ -z ${med[archway]} || -z ${med[before]} ]] || ratio=$(awk -v a="${med[archway]}" -v b="${med[before]}" 'BEGIN { printf "%.2fx", a / b }')
+      printf '\t%s' "$ratio"
+    fi
+    printf '\n'
+    unset med
+  done
+}
+
+md_table() {  # md_table TSV: a markdown table
+  awk -F'\t' '{ line = "|"; for (i = 1; i <= NF; i++) line = line " " $i " |"; print line
+                if (NR == 1) { line = "|"; for (i = 1; i <= NF; i++) line = line (i == 1 ? "---|" : "---:|"); print line } }' "$1"
+}
+
+write_markdown() {  # write_markdown TABLE_TSV FILE [CPU_TABLE_TSV]
   {
     echo "### Run of $(date -u '+%Y-%m-%d %H:%M UTC')"
     echo
@@ -434,9 +491,14 @@ write_markdown() {  # write_markdown TABLE_TSV FILE
     [[ -z $BEFORE_JAR ]] || echo "- before: $BEFORE_JAR${BEFORE_NAME:+ ($BEFORE_NAME)}"
     echo "- ROUNDS=$ROUNDS DURATION=${DURATION}s WARMUP=${WARMUP}s, median of rounds, column order rotated (and reversed every other round) each round; 2 threads/workers per proxy"
     echo
-    awk -F'\t' '{ line = "|"; for (i = 1; i <= NF; i++) line = line " " $i " |"; print line
-                  if (NR == 1) { line = "|"; for (i = 1; i <= NF; i++) line = line (i == 1 ? "---|" : "---:|"); print line } }' "$1"
+    md_table "$1"
     if grep -q . "$WORK/flags"; then echo; echo '\* flagged:'; sed 's/^/- /' "$WORK/flags"; fi
+    if [[ -n ${3:-} ]]; then
+      echo
+      echo "Work per CPU-second of each proxy's own processes (user + system time, from /proc), median of rounds: requests (Gbit for iperf3) per CPU-second; higher is better."
+      echo
+      md_table "$3"
+    fi
   } >"$2"
 }
 
@@ -488,7 +550,7 @@ main() {
       for col in "${order[@]}"; do
         measure "$row" "$col" "$DURATION"
         log "  $row $col: ${RESULT:-n/a}${NOTE:+ ($NOTE)}"
-        printf '%s\t%s\t%s\t%s\t%s\n' "$r" "$row" "$col" "$RESULT" "$NOTE" >>"$WORK/raw.tsv"
+        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$r" "$row" "$col" "$RESULT" "$NOTE" "$CPU" "$UNITS" >>"$WORK/raw.tsv"
         [[ -z $RESULT || -z $NOTE ]] || echo "$row, $col, round $((r + 1)): $NOTE" >>"$WORK/flags"
       done
     done
@@ -497,11 +559,14 @@ main() {
   mkdir -p "$OUT_DIR"
   local stamp; stamp=$(date +%Y%m%d-%H%M%S)
   table >"$WORK/table.tsv"
+  cpu_table >"$WORK/cpu.tsv"
   cp "$WORK/raw.tsv" "$OUT_DIR/raw-$stamp.tsv"
-  write_markdown "$WORK/table.tsv" "$OUT_DIR/results-$stamp.md"
+  write_markdown "$WORK/table.tsv" "$OUT_DIR/results-$stamp.md" "$WORK/cpu.tsv"
   echo
   column -t -s $'\t' "$WORK/table.tsv" 2>/dev/null || cat "$WORK/table.tsv"
   if grep -q . "$WORK/flags"; then echo; echo "* flagged:"; cat "$WORK/flags"; fi
+  echo
+  column -t -s $'\t' "$WORK/cpu.tsv" 2>/dev/null || cat "$WORK/cpu.tsv"
   echo; echo "markdown: $OUT_DIR/results-$stamp.md"
 }
 
