@@ -23,7 +23,6 @@ import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.http.impl.headers.HeadersMultiMap;
-import io.vertx.core.net.SocketAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -50,7 +49,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Cli
   private Deadline deadline;
   private Channel channel;
   private InetSocketAddress remoteAddress;
-  private SocketAddress remote;
+  private String remoteIp;
   private Forward current;
   private final ArrayDeque<Object> queued = new ArrayDeque<>(0);
   /** The listener is stopping: the connection ends after the exchange in flight. */
@@ -102,8 +101,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Cli
   }
 
   @Override
-  public SocketAddress remote() {
-    return remote;
+  public String remoteIp() {
+    return remoteIp;
   }
 
   @Override
@@ -165,7 +164,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Cli
     deadline = Deadline.of(channel);
     if (channel.remoteAddress() instanceof InetSocketAddress a) {
       remoteAddress = a;
-      remote = SocketAddress.inetSocketAddress(a);
+      remoteIp = a.getAddress().getHostAddress();
     }
   }
 

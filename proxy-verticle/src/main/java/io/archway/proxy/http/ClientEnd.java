@@ -3,7 +3,6 @@ package io.archway.proxy.http;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpVersion;
-import io.vertx.core.net.SocketAddress;
 import java.net.InetSocketAddress;
 import java.util.function.Consumer;
 
@@ -18,8 +17,8 @@ interface ClientEnd {
   /** The channel of the client's TCP connection, whose event loop and transport target connections share. */
   Channel transport();
 
-  /** The client's address as the forwarded headers take it. */
-  SocketAddress remote();
+  /** The client's IP address as the forwarded headers write it, or null (not an IP connection). */
+  String remoteIp();
 
   InetSocketAddress remoteAddress();
 

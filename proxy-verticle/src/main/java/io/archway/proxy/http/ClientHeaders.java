@@ -26,25 +26,19 @@ final class ClientHeaders {
    */
   static void add(ForwardedHeaders which, MultiMap headers, SocketAddress client, String proto, String host,
       String port) {
-    String ip = client == null ? null : client.hostAddress();
+    add(which, headers, client == null ? null : client.hostAddress(), proto, host, port);
+  }
+
+  /** The same, with the client's IP address ({@code ip}, or null) as text already. */
+  static void add(ForwardedHeaders which, MultiMap headers, String ip, String proto, String host, String port) {
     if (which.xForwardedFor() && ip != null) append(headers, X_FORWARDED_FOR, ip);
     if (which.xForwardedProto()) headers.set(X_FORWARDED_PROTO, proto);
     if (which.xForwardedHost() && host != null) headers.set(X_FORWARDED_HOST, host);
     if (which.xForwardedPort()) headers.set(X_FORWARDED_PORT, port);
     if (which.forwarded()) {
-      StringBuilder element = new StringBuilder(64);
-      if (ip != null) {
-        element.append("for=");
-        if (ip.indexOf(':') >= 0) {
-          element.append("\"[").append(ip).append("]\"");
-        } else {
-          element.append(ip);
-        }
-        element.append(';');
-      }
-      if (host != null) element.append("host=\"").append(host.replace("\"", "")).append("\";");
-      element.append("proto=").append(proto);
-      append(headers, FORWARDED, element.toString());
+      String by = ip == null ? "" : ip.indexOf(':') >= 0 ? "for=\"[" + ip + "]\";" : "for=" + ip + ";";
+      String at = host == null ? "" : "host=\"" + (host.indexOf('"') < 0 ? host : host.replace("\"", "")) + "\";";
+      append(headers, FORWARDED, by + at + "proto=" + proto);
     }
   }
 

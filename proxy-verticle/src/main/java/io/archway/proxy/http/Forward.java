@@ -50,8 +50,9 @@ final class Forward {
   private final ClientEnd client;
   private final HttpSite site;
   private final HttpRequest request;
-  private final long startNanos = System.nanoTime();
-  private final long startMillis = System.currentTimeMillis();
+  /** Whether the exchange is logged, and so timed: with the access log off it reads no clock. */
+  private final boolean timed;
+  private final long startNanos;
   private final String method;
   private final String host;
   private final String path;
@@ -90,6 +91,8 @@ final class Forward {
     this.client = client;
     this.site = site;
     this.request = request;
+    this.timed = site.logging();
+    this.startNanos = timed ? System.nanoTime() : 0;
     this.method = request.method().name();
     this.version = request.protocolVersion();
     this.host = request.headers().get(HttpHeaderNames.HOST);
@@ -145,7 +148,7 @@ final class Forward {
     String upgradeTo = upgrade ? headers.get(HttpHeaderNames.UPGRADE) : null;
     boolean chunked = HttpUtil.isTransferEncodingChunked(request);
     HopByHop.strip(request.headers(), HttpHeaderNames.EXPECT);
-    ClientHeaders.add(site.forwarded(), headers, client.remote(), "http", host, site.port());
+    ClientHeaders.add(site.forwarded(), headers, client.remoteIp(), "http", host, site.port());
     HeaderEdits.apply(route.config().requestHeaders(), headers);
     if (chunked) headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
     if (upgrade) {
@@ -254,7 +257,7 @@ final class Forward {
   private void send(TargetConnection connection) {
     backend = connection;
     connection.attach(this);
-    if (connectNanos < 0) connectNanos = System.nanoTime() - startNanos;
+    if (timed && connectNanos < 0) connectNanos = System.nanoTime() - startNanos;
     Channel ch = connection.channel();
     connection.idle().touch();
     ch.config().setAutoRead(client.isWritable());
@@ -332,7 +335,7 @@ final class Forward {
 
   private void responseHead(HttpResponse head) {
     cancelTimer();
-    upstreamNanos = System.nanoTime() - startNanos;
+    if (timed) upstreamNanos = System.nanoTime() - startNanos;
     status = head.status().code();
     HttpHeaders headers = head.headers();
     targetKeepAlive = HttpUtil.isKeepAlive(head);
@@ -520,9 +523,15 @@ final class Forward {
     releaseEarly();
     // Answered before the request's end: the rest of its body is read now, and dropped.
     if (!requestEnded) client.updateReading();
+    if (!timed) {
+      site.count(bytesIn, bytesOut);
+      return;
+    }
+    long tookNanos = System.nanoTime() - startNanos;
+    long startMillis = System.currentTimeMillis() - tookNanos / 1_000_000;
     site.log(new HttpAccessLogEntry(startMillis, site.node(), site.listener(), client.remoteAddress(),
         target == null ? null : target.key(), pool == null ? null : pool.name(), bytesIn, bytesOut,
-        connectNanos, System.nanoTime() - startNanos, null, termination,
+        connectNanos, tookNanos, null, termination,
         client.protocol(version), method, host, path.isEmpty() ? "/" : path, code,
         upstreamNanos));
   }

@@ -18,7 +18,6 @@ import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2Stream;
 import io.netty.util.ReferenceCountUtil;
-import io.vertx.core.net.SocketAddress;
 import java.net.InetSocketAddress;
 import java.util.function.Consumer;
 
@@ -39,11 +38,17 @@ final class H2Stream implements ClientEnd {
   private int unconsumed;
   /** Request body was passed on in the connection's current read. */
   private boolean feeding;
+  /**
+   * Whether the flow controller takes more of the response: asked once, then kept up to date by its
+   * writability events ({@link #writabilityChanged()}), as every forwarded part asks it.
+   */
+  private boolean writable;
 
   H2Stream(H2Streams streams, Http2Stream stream) {
     this.streams = streams;
     this.stream = stream;
     this.deadline = new Deadline(streams.deadlines());
+    this.writable = streams.isWritable(stream);
   }
 
   /** Runs the stream's request; {@code whole}: its end, when nothing more of it comes. */
@@ -99,6 +104,7 @@ final class H2Stream implements ClientEnd {
   }
 
   void writabilityChanged() {
+    writable = streams.isWritable(stream);
     Forward f = exchange;
     if (f != null) f.clientWritabilityChanged();
   }
@@ -124,8 +130,8 @@ final class H2Stream implements ClientEnd {
   }
 
   @Override
-  public SocketAddress remote() {
-    return streams.connection().remote();
+  public String remoteIp() {
+    return streams.connection().remoteIp();
   }
 
   @Override
@@ -210,7 +216,7 @@ final class H2Stream implements ClientEnd {
 
   @Override
   public boolean isWritable() {
-    return streams.isWritable(stream);
+    return writable;
   }
 
   @Override

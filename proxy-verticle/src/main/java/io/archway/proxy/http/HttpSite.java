@@ -93,9 +93,19 @@ final class HttpSite {
 
   /** Counts the request's body bytes and queues its access log line. */
   void log(HttpAccessLogEntry entry) {
-    meters.bytesIn().increment(entry.bytesIn());
-    meters.bytesOut().increment(entry.bytesOut());
+    count(entry.bytesIn(), entry.bytesOut());
     if (logEnabled) accessLog.log(entry);
+  }
+
+  /** Whether requests are logged: when not, an exchange only counts its bytes and needs no timings. */
+  boolean logging() {
+    return logEnabled;
+  }
+
+  /** Counts a request's body bytes (without a log line). */
+  void count(long bytesIn, long bytesOut) {
+    meters.bytesIn().increment(bytesIn);
+    meters.bytesOut().increment(bytesOut);
   }
 
   /** The client's TLS for the access log, null on plain HTTP. */

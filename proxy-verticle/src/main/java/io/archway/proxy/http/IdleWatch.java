@@ -7,14 +7,15 @@ import java.util.concurrent.TimeUnit;
 /**
  * Closes a channel that saw no read or write for its idle timeout. Cheaper per message than Netty's
  * {@code IdleStateHandler}, which turns every write's void promise into a real one to watch it: here the
- * handlers that read and write call {@link #touch()}, and one timer per channel wakes at most once per
- * timeout to compare. Confined to the channel's event loop.
+ * handlers that read and write call {@link #touch()}, which notes the {@link CoarseClock}'s time, and one
+ * timer per channel wakes at most once per timeout to compare (so the close may come up to a tick late).
+ * Confined to the channel's event loop.
  */
 final class IdleWatch implements Runnable {
 
   private final Channel channel;
   private final long idleNanos;
-  private long lastActivity = System.nanoTime();
+  private long lastActivity = CoarseClock.nanoTime();
   private ScheduledFuture<?> check;
 
   private IdleWatch(Channel channel, long idleNanos) {
@@ -32,14 +33,14 @@ final class IdleWatch implements Runnable {
 
   /** Something was read or written. */
   void touch() {
-    lastActivity = System.nanoTime();
+    lastActivity = CoarseClock.nanoTime();
   }
 
   @Override
   public void run() {
     check = null;
     if (!channel.isActive()) return;
-    long quiet = System.nanoTime() - lastActivity;
+    long quiet = CoarseClock.nanoTime() - lastActivity;
     if (quiet >= idleNanos) {
       channel.close();
     } else {
