@@ -415,9 +415,23 @@ fmt() {  # fmt ROW VALUE
   case $1 in iperf3-*) printf '%.2f' "$2" ;; *) printf '%.0f' "$2" ;; esac
 }
 
+# ratio_cells: Archway's ratio to the best peer (and to "before"), as cells, from the caller's med[].
+ratio_cells() {
+  local best ratio
+  best=$(printf '%s\n' "${med[haproxy]}" "${med[nginx]}" | grep . | sort -g | tail -1 || true)
+  ratio="n/a"
+  [[ -z ${med[archway]} || -z $best ]] || ratio=$(awk -v a="${med[archway]}" -v b="$best" 'BEGIN { printf "%.2fx", a / b }')
+  printf '\t%s' "$ratio"
+  if [[ -n $BEFORE_JAR ]]; then
+    ratio="n/a"
+    [[ -z ${med[archway]} || -z ${med[before]} ]] || ratio=$(awk -v a="${med[archway]}" -v b="${med[before]}" 'BEGIN { printf "%.2fx", a / b }')
+    printf '\t%s' "$ratio"
+  fi
+}
+
 # table: one TSV line per row (label, then one cell per column, then the ratio) from raw.tsv.
 table() {
-  local row col cell v ratio best
+  local row col cell v
   printf 'row\t%s\tarchway/best peer%s\n' "$(IFS=$'\t'; echo "${COLUMNS[*]}")" "${BEFORE_JAR:+$'\t'archway/before}"
   for row in $ROWS; do
     declare -A med=()
@@ -433,15 +447,7 @@ table() {
       fi
       printf '\t%s' "$cell"
     done
-    best=$(printf '%s\n' "${med[haproxy]}" "${med[nginx]}" | grep . | sort -g | tail -1 || true)
-    ratio="n/a"
-    [[ -z ${med[archway]} || -z $best ]] || ratio=$(awk -v a="${med[archway]}" -v b="$best" 'BEGIN { printf "%.2fx", a / b }')
-    printf '\t%s' "$ratio"
-    if [[ -n $BEFORE_JAR ]]; then
-      ratio="n/a"
-      [[ -z ${med[archway]} || -z ${med[before]} ]] || ratio=$(awk -v a="${med[archway]}" -v b="${med[before]}" 'BEGIN { printf "%.2fx", a / b }')
-      printf '\t%s' "$ratio"
-    fi
+    ratio_cells
     printf '\n'
     unset med
   done
@@ -451,7 +457,7 @@ table() {
 # iperf3), the median over rounds: how much each proxy spends on the same work, whatever the rate
 # the shared two cores allowed in that round. Higher is better, like the rates.
 cpu_table() {
-  local row col v ratio best cols=() c
+  local row col v cols=() c
   for c in "${COLUMNS[@]}"; do [[ $c == direct ]] || cols+=("$c"); done
   printf 'per CPU-second of the proxy\t%s\tarchway/best peer%s\n' "$(IFS=$'\t'; echo "${cols[*]}")" "${BEFORE_JAR:+$'\t'archway/before}"
   for row in $ROWS; do
@@ -462,15 +468,7 @@ cpu_table() {
       med[$col]=$v
       if [[ -n $v ]]; then printf '\t%s' "$(case $row in iperf3-*) printf '%.1f' "$v" ;; *) printf '%.0f' "$v" ;; esac)"; else printf '\tn/a'; fi
     done
-    best=$(printf '%s\n' "${med[haproxy]}" "${med[nginx]}" | grep . | sort -g | tail -1 || true)
-    ratio="n/a"
-    [[ -z ${med[archway]} || -z $best ]] || ratio=$(awk -v a="${med[archway]}" -v b="$best" 'BEGIN { printf "%.2fx", a / b }')
-    printf '\t%s' "$ratio"
-    if [[ -n $BEFORE_JAR ]]; then
-      ratio="n/a"
-      [[ -z ${med[archway]} || -z ${med[before]} ]] || ratio=$(awk -v a="${med[archway]}" -v b="${med[before]}" 'BEGIN { printf "%.2fx", a / b }')
-      printf '\t%s' "$ratio"
-    fi
+    ratio_cells
     printf '\n'
     unset med
   done
