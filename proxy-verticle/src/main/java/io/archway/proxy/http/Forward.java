@@ -50,8 +50,7 @@ final class Forward {
   private final ClientEnd client;
   private final HttpSite site;
   private final HttpRequest request;
-  /** Whether the exchange is logged, and so timed: with the access log off it reads no clock. */
-  private final boolean timed;
+  /** Set only when the exchange is logged ({@code site.logging()}): with the access log off it reads no clock. */
   private final long startNanos;
   private final String method;
   private final String host;
@@ -91,8 +90,7 @@ final class Forward {
     this.client = client;
     this.site = site;
     this.request = request;
-    this.timed = site.logging();
-    this.startNanos = timed ? System.nanoTime() : 0;
+    this.startNanos = site.logging() ? System.nanoTime() : 0;
     this.method = request.method().name();
     this.version = request.protocolVersion();
     this.host = request.headers().get(HttpHeaderNames.HOST);
@@ -257,7 +255,7 @@ final class Forward {
   private void send(TargetConnection connection) {
     backend = connection;
     connection.attach(this);
-    if (timed && connectNanos < 0) connectNanos = System.nanoTime() - startNanos;
+    if (site.logging() && connectNanos < 0) connectNanos = System.nanoTime() - startNanos;
     Channel ch = connection.channel();
     connection.idle().touch();
     ch.config().setAutoRead(client.isWritable());
@@ -335,7 +333,7 @@ final class Forward {
 
   private void responseHead(HttpResponse head) {
     cancelTimer();
-    if (timed) upstreamNanos = System.nanoTime() - startNanos;
+    if (site.logging()) upstreamNanos = System.nanoTime() - startNanos;
     status = head.status().code();
     HttpHeaders headers = head.headers();
     targetKeepAlive = HttpUtil.isKeepAlive(head);
@@ -523,7 +521,7 @@ final class Forward {
     releaseEarly();
     // Answered before the request's end: the rest of its body is read now, and dropped.
     if (!requestEnded) client.updateReading();
-    if (!timed) {
+    if (!site.logging()) {
       site.count(bytesIn, bytesOut);
       return;
     }
