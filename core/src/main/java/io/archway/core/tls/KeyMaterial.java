@@ -1,11 +1,9 @@
 package io.archway.core.tls;
 
 import io.archway.core.config.CertificateConfig;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.net.PemKeyCertOptions;
-import io.vertx.core.net.impl.KeyStoreHelper;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.Key;
@@ -40,22 +38,15 @@ public final class KeyMaterial {
     String keyPath = entry.key().get();
     List<X509Certificate> chain = certificates("cert", certPath);
     byte[] keyBytes = read("key", keyPath);
+    String unreadable = "file " + keyPath + " holds no private key this gateway can read "
+        + "(unencrypted PEM: PKCS#8, PKCS#1 RSA or EC): ";
     PrivateKey key;
     try {
-      key = Sec1Keys.read(new String(keyBytes, java.nio.charset.StandardCharsets.US_ASCII), chain.get(0).getPublicKey());
-      if (key == null) {
-        // Vert.x's PEM reader knows PKCS#8 and PKCS#1 RSA keys; given values, it needs no Vertx.
-        KeyStore store = new PemKeyCertOptions()
-            .addKeyValue(Buffer.buffer(keyBytes))
-            .addCertValue(Buffer.buffer(Files.readAllBytes(Path.of(certPath))))
-            .loadKeyStore(null);
-        key = firstKey(store, KeyStoreHelper.DUMMY_PASSWORD.toCharArray());
-      }
+      key = PemKeys.read(new String(keyBytes, StandardCharsets.US_ASCII), chain.get(0).getPublicKey());
     } catch (Exception e) {
-      throw new KeyMaterialException("key", "file " + keyPath + " holds no private key this gateway can read "
-          + "(unencrypted PEM: PKCS#8, PKCS#1 RSA or EC): " + reason(e));
+      throw new KeyMaterialException("key", unreadable + reason(e));
     }
-    if (key == null) throw new KeyMaterialException("key", "file " + keyPath + " holds no private key");
+    if (key == null) throw new KeyMaterialException("key", unreadable + "no -----BEGIN ... PRIVATE KEY----- block");
     return new ServerKey(entry.name(), key, chain);
   }
 
@@ -133,13 +124,6 @@ public final class KeyMaterial {
     } catch (Exception e) {
       throw new KeyMaterialException("pkcs12", "file " + path + " is not a PKCS#12 file: " + reason(e));
     }
-  }
-
-  private static PrivateKey firstKey(KeyStore store, char[] password) throws Exception {
-    for (String alias : Collections.list(store.aliases())) {
-      if (store.getKey(alias, password) instanceof PrivateKey pk) return pk;
-    }
-    return null;
   }
 
   static byte[] read(String key, String path) throws KeyMaterialException {

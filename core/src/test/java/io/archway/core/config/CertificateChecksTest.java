@@ -76,6 +76,16 @@ class CertificateChecksTest {
   }
 
   @Test
+  void anEncryptedKeyIsNamedWithTheWayOut() throws Exception {
+    TestPki.write(web, dir.resolve("j.pem"), dir.resolve("j-key.pem"), KeyFormat.ENCRYPTED_PKCS8);
+    assertThat(Files.readString(dir.resolve("j-key.pem"))).startsWith("-----BEGIN ENCRYPTED PRIVATE KEY-----");
+    assertThat(problems(pem("j.pem", "j-key.pem"))).containsExactly("certificates[0].key: file "
+        + dir.resolve("j-key.pem") + " holds no private key this gateway can read (unencrypted PEM: PKCS#8, PKCS#1 RSA"
+        + " or EC): the key is encrypted; give it unencrypted (openssl pkey -in KEY -out PLAIN) or as a pkcs12 file"
+        + " with its password");
+  }
+
+  @Test
   void expiredAndNotYetValidCertificatesAreErrors() throws Exception {
     Instant now = Instant.now();
     Issued old = pki.issue(TestPki.rsa(), now.minus(Duration.ofDays(10)), now.minus(Duration.ofDays(1)), "old.example.com");

@@ -29,7 +29,10 @@ import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import org.bouncycastle.openssl.PKCS8Generator;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
+import org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8EncryptorBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
@@ -38,8 +41,11 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  */
 public final class TestPki {
 
-  /** How a key is written: PKCS#8 ({@code PRIVATE KEY}) or the traditional form ({@code RSA/EC PRIVATE KEY}). */
-  public enum KeyFormat { PKCS8, TRADITIONAL }
+  /**
+   * How a key is written: PKCS#8 ({@code PRIVATE KEY}), the traditional form ({@code RSA/EC PRIVATE KEY}),
+   * or PKCS#8 encrypted under the password {@code s3cret} ({@code ENCRYPTED PRIVATE KEY}).
+   */
+  public enum KeyFormat { PKCS8, TRADITIONAL, ENCRYPTED_PKCS8 }
 
   /** A certificate with its key and the chain up to (not including) the root. */
   public record Issued(KeyPair keys, X509Certificate cert, List<X509Certificate> chain) {}
@@ -91,9 +97,20 @@ public final class TestPki {
   /** Writes the leaf's chain to {@code cert} and its key to {@code key}; replaces atomically, as a deploy would. */
   public static void write(Issued issued, Path cert, Path key, KeyFormat format) throws IOException {
     writePem(cert, new ArrayList<>(issued.chain()));
-    writePem(key, List.of(format == KeyFormat.PKCS8
-        ? new JcaPKCS8Generator(issued.keys().getPrivate(), null)
-        : issued.keys().getPrivate()));
+    writePem(key, List.of(switch (format) {
+      case PKCS8 -> new JcaPKCS8Generator(issued.keys().getPrivate(), null);
+      case TRADITIONAL -> issued.keys().getPrivate();
+      case ENCRYPTED_PKCS8 -> encrypted(issued.keys().getPrivate());
+    }));
+  }
+
+  private static JcaPKCS8Generator encrypted(PrivateKey key) {
+    try {
+      return new JcaPKCS8Generator(key, new JceOpenSSLPKCS8EncryptorBuilder(PKCS8Generator.AES_256_CBC)
+          .setProvider(new BouncyCastleProvider()).setPassword("s3cret".toCharArray()).build());
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** Writes a PKCS#12 file with the leaf's key and chain under {@code password}. */
