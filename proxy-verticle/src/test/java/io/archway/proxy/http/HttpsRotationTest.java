@@ -60,6 +60,27 @@ class HttpsRotationTest {
     }
   }
 
+  /** Vert.x's PEM reader, which serves https listeners, does not know SEC1 EC keys; the listener still serves one. */
+  @Test
+  void anEcKeyInItsSec1FormServes() throws Exception {
+    pki = TestPki.create("ec-ca");
+    Issued ec = pki.issueEc("web.example.com");
+    Path cert = dir.resolve("ec.pem");
+    Path key = dir.resolve("ec-key.pem");
+    TestPki.write(ec, cert, key, KeyFormat.TRADITIONAL);
+    assertThat(java.nio.file.Files.readString(key)).startsWith("-----BEGIN EC PRIVATE KEY-----");
+    try (HttpBackend app = HttpBackend.start("app"); Gateway gateway = Gateway.start()) {
+      gateway.healthy("app", app.address());
+      gateway.apply(new JsonObject()
+          .put("certificates", new JsonArray().add(new JsonObject().put("name", "web")
+              .put("cert", cert.toString()).put("key", key.toString())))
+          .put("listeners", new JsonArray().add(httpListener("web", port, new JsonArray().add(route("app")))
+              .put("protocol", "https").put("tls", new JsonObject().put("certificates", new JsonArray().add("web")))))
+          .put("pools", new JsonArray().add(httpPool("app", app.address()))));
+      assertThat(serial()).isEqualTo(ec.cert().getSerialNumber());
+    }
+  }
+
   /** A fresh client context each time, so that no resumed session replays the old certificate. */
   private BigInteger serial() throws Exception {
     SSLContext fresh = TlsClients.context(pki.ca(), null);
