@@ -3,10 +3,6 @@ package io.archway.proxy.http;
 import io.archway.core.config.CertificateConfig;
 import io.archway.core.config.ClientAuth;
 import io.archway.core.config.ListenerTlsConfig;
-import io.archway.core.tls.KeyMaterial;
-import io.archway.core.tls.KeyMaterialException;
-import io.archway.core.tls.ServerKey;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.KeyCertOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
@@ -21,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * The TLS of an {@code https} listener as Vert.x's HTTP server takes it: the listener's certificates
  * (several: chosen by SNI), versions, ciphers, client authentication and ALPN. PEM entries are read here
- * ({@link KeyMaterial}, blocking) and handed over as values; Vert.x reads a PKCS#12 file and the client CAs.
+ * ({@link PemValues}, blocking) and handed over as values; Vert.x reads a PKCS#12 file and the client CAs.
  */
 final class HttpsOptions {
 
@@ -70,14 +66,7 @@ final class HttpsOptions {
         throw new IllegalArgumentException("certificate '" + c.name()
             + "': an https listener with several certificates takes PEM entries (cert and key) only");
       }
-      ServerKey key;
-      try {
-        key = KeyMaterial.serverKey(c);
-      } catch (KeyMaterialException e) {
-        throw new IllegalArgumentException("certificate '" + c.name() + "': " + e.getMessage());
-      }
-      // As values, the key in PKCS#8: Vert.x's PEM reader does not know every form the config accepts.
-      pem.addCertValue(Buffer.buffer(key.chainPem())).addKeyValue(Buffer.buffer(key.keyPem()));
+      PemValues.add(pem, c);
     }
     return pem;
   }

@@ -161,7 +161,12 @@ public final class PoolClients {
     if (c.pkcs12().isPresent()) {
       return new PfxOptions().setPath(c.pkcs12().get()).setPassword(c.password().orElse(""));
     }
-    return new PemKeyCertOptions().setCertPath(c.cert().orElseThrow()).setKeyPath(c.key().orElseThrow());
+    try {
+      return PemValues.add(new PemKeyCertOptions(), c);
+    } catch (IllegalArgumentException unreadable) {
+      // The files changed since the config was checked: Vert.x reads them at connect and fails those.
+      return new PemKeyCertOptions().setCertPath(c.cert().orElseThrow()).setKeyPath(c.key().orElseThrow());
+    }
   }
 
   private static PemTrustOptions trust(CertificateConfig ca) {

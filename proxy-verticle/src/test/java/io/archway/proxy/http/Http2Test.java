@@ -177,6 +177,29 @@ class Http2Test {
     assertThat(seen.backend().getString("body")).isEqualTo("to h2");
   }
 
+  /** The pool's client certificate has its key in SEC1 form, which Vert.x's PEM reader does not know. */
+  @Test
+  void httpsPoolPresentsAClientCertificateWithAnEcKeyInSec1Form() throws Exception {
+    Issued client = pki.issueEc("gateway.example.com");
+    TestPki.write(client, dir.resolve("client.pem"), dir.resolve("client-key.pem"), KeyFormat.TRADITIONAL);
+    app = HttpBackend.start("app", new HttpServerOptions().setSsl(true).setUseAlpn(true)
+        .setClientAuth(io.vertx.core.http.ClientAuth.REQUIRED)
+        .setTrustOptions(new PemTrustOptions().addCertPath(dir.resolve("ca.pem").toString()))
+        .setKeyCertOptions(new PemKeyCertOptions().setCertPath(dir.resolve("target.pem").toString())
+            .setKeyPath(dir.resolve("target-key.pem").toString())));
+    JsonObject pool = httpPool("app", "localhost:" + app.port()).put("protocol", "https").put("version", 2)
+        .put("tls", new JsonObject().put("trustCa", "ca").put("certificate", "client"));
+    gateway.healthy("app", "localhost:" + app.port());
+    gateway.apply(new JsonObject()
+        .put("certificates", certificates().add(new JsonObject().put("name", "client")
+            .put("cert", dir.resolve("client.pem").toString()).put("key", dir.resolve("client-key.pem").toString())))
+        .put("listeners", new JsonArray().add(httpListener("web", port, new JsonArray().add(route("app")))))
+        .put("pools", new JsonArray().add(pool)));
+    Seen seen = send(new HttpClientOptions(), "web.example.com", null);
+    assertThat(seen.status()).isEqualTo(200);
+    assertThat(seen.backend().getBoolean("ssl")).isTrue();
+  }
+
   @Test
   void httpsPoolReEncryptsAndVerifiesTheTarget() throws Exception {
     app = HttpBackend.start("app", new HttpServerOptions().setSsl(true).setUseAlpn(true)
