@@ -6,11 +6,12 @@
 #   ROWS="redis-get-p16 iperf3-1" bench/run.sh   # a subset of rows
 #   ARCHWAY=0 bench/run.sh              # peers only (Archway column n/a); KEEP_WORK=1 keeps logs
 #   PORT_OFFSET=100 bench/run.sh        # all ports shifted when one of 16000-19999 is taken
-#   ROWS="tls-redis-get-p16 tls-redis-get-newconn tls-handshakes" bench/run.sh   # the TLS rows only
+#   ROWS="tls-redis-get-p16 tls-redis-get-newconn tls-handshakes tls-handshakes-rsa" bench/run.sh   # the TLS rows only
 #   BEFORE_JAR=/tmp/old/archway.jar bench/run.sh   # adds a "before" column: that build, same run
 #
 # Backends: redis-server, an iperf3 server and an nginx static page. TLS rows: each proxy terminates
-# TLS (one ECDSA P-256 certificate from a CA made at start, TLS 1.3) in front of the same redis;
+# TLS (one ECDSA P-256 certificate from a CA made at start, TLS 1.3) in front of the same redis, and
+# for the tls-handshakes-rsa row on a second listener with an RSA-2048 certificate from the same CA;
 # "direct" has no TLS listener, so its TLS cells are n/a. Columns: direct (no proxy,
 # for reference), haproxy, nginx, archway. Prints the median of the rounds per row and column with
 # Archway's ratio to the best peer, and writes the same table as markdown to bench/out/.
@@ -27,7 +28,7 @@ TW_MAX=${TW_MAX:-1000}                   # TIME_WAIT sockets on our ports tolera
 TW_WAIT_MAX=${TW_WAIT_MAX:-75}           # ...waited for at most this long (TIME_WAIT lasts 60s on Linux)
 ARCHWAY_READY_TIMEOUT=${ARCHWAY_READY_TIMEOUT:-120}
 ALL_ROWS="redis-get-p16 redis-set-p16 redis-get-p1 redis-set-p1 redis-get-newconn iperf3-1 iperf3-2 http-keepalive
-  http2-h2c tls-redis-get-p16 tls-redis-get-newconn tls-handshakes"
+  http2-h2c tls-redis-get-p16 tls-redis-get-newconn tls-handshakes tls-handshakes-rsa"
 ROWS=${ROWS:-$ALL_ROWS}
 COLUMNS=(direct haproxy nginx archway)
 # BEFORE_JAR: an older build of Archway (its launcher/target/archway.jar, copied) measured in the same
@@ -45,12 +46,12 @@ ARCHWAY_H2_PORT=18183
 # Ports sit in 16000-19999, below the ephemeral range (32768-60999 here), so that the many
 # client-side ports of the connection-rate rows never collide with a listener.
 declare -A PORT=(
-  [direct:redis]=16379 [direct:iperf]=16201 [direct:http]=18080 [direct:tls]="" [direct:h2]=18180
-  [haproxy:redis]=16380 [haproxy:iperf]=16202 [haproxy:http]=18081 [haproxy:tls]=16480 [haproxy:h2]=18181
-  [nginx:redis]=16381 [nginx:iperf]=16203 [nginx:http]=18082 [nginx:tls]=16481 [nginx:h2]=18182
-  [archway:redis]=16382 [archway:iperf]=16204 [archway:http]=$ARCHWAY_HTTP_PORT [archway:tls]=16482 [archway:h2]=$ARCHWAY_H2_PORT
+  [direct:redis]=16379 [direct:iperf]=16201 [direct:http]=18080 [direct:tls]="" [direct:h2]=18180 [direct:rsa]=""
+  [haproxy:redis]=16380 [haproxy:iperf]=16202 [haproxy:http]=18081 [haproxy:tls]=16480 [haproxy:h2]=18181 [haproxy:rsa]=16580
+  [nginx:redis]=16381 [nginx:iperf]=16203 [nginx:http]=18082 [nginx:tls]=16481 [nginx:h2]=18182 [nginx:rsa]=16581
+  [archway:redis]=16382 [archway:iperf]=16204 [archway:http]=$ARCHWAY_HTTP_PORT [archway:tls]=16482 [archway:h2]=$ARCHWAY_H2_PORT [archway:rsa]=16582
 )
-[[ -z $BEFORE_JAR ]] || PORT+=([before:redis]=16982 [before:iperf]=16804 [before:http]=18683 [before:tls]=17082 [before:h2]=18783)
+[[ -z $BEFORE_JAR ]] || PORT+=([before:redis]=16982 [before:iperf]=16804 [before:http]=18683 [before:tls]=17082 [before:h2]=18783 [before:rsa]=17182)
 ARCHWAY_ADMIN_PORT=19090
 ARCHWAY_CLUSTER_PORT=17701   # not Hazelcast's 5701, which tests running on this machine may hold
 PORT_OFFSET=${PORT_OFFSET:-0}   # shifts every port, e.g. 100 when a test holds one of these
@@ -152,8 +153,8 @@ render() {
 
 # --- backends --------------------------------------------------------------------------------
 
-# make_certs: a throwaway CA and one ECDSA P-256 server certificate for "bench.local" (and
-# 127.0.0.1), in WORK/tls; HAProxy wants certificate and key in one file.
+# make_certs: a throwaway CA (ECDSA P-256) and two server certificates for "bench.local" (and
+# 127.0.0.1), one ECDSA P-256 and one RSA-2048, in WORK/tls; HAProxy wants certificate and key in one file.
 make_certs() {
   local d="$WORK/tls"
   mkdir -p "$d"
@@ -164,8 +165,12 @@ make_certs() {
       -keyout "$d/server-key.pem" -out "$d/server.csr"
     openssl x509 -req -in "$d/server.csr" -CA "$d/ca.pem" -CAkey "$d/ca-key.pem" -CAcreateserial -days 2 \
       -extfile <(echo "subjectAltName=DNS:bench.local,IP:127.0.0.1") -out "$d/server.pem"
+    openssl req -newkey rsa:2048 -nodes -subj /CN=bench.local -keyout "$d/server-rsa-key.pem" -out "$d/server-rsa.csr"
+    openssl x509 -req -in "$d/server-rsa.csr" -CA "$d/ca.pem" -CAkey "$d/ca-key.pem" -CAcreateserial -days 2 \
+      -extfile <(echo "subjectAltName=DNS:bench.local,IP:127.0.0.1") -out "$d/server-rsa.pem"
   } >"$WORK/certs.log" 2>&1 || die "openssl could not make the bench certificates: $(tail -1 "$WORK/certs.log")"
   cat "$d/server.pem" "$d/server-key.pem" >"$d/server-combined.pem"
+  cat "$d/server-rsa.pem" "$d/server-rsa-key.pem" >"$d/server-rsa-combined.pem"
   chmod 644 "$d"/*.pem   # nginx workers read them
 }
 
@@ -204,7 +209,7 @@ start_page() {
 
 proxy_ready() {  # proxy_ready COLUMN PROCESS: its ports listen and redis answers through it
   local col=$1 name=$2 svc
-  for svc in redis iperf http tls h2; do
+  for svc in redis iperf http tls h2 rsa; do
     [[ -z ${PORT[$col:$svc]:-} ]] || wait_port "$name" "${PORT[$col:$svc]}" 15 ||
       { NA[$col]="not listening on ${PORT[$col:$svc]}"; return 1; }
   done
@@ -241,9 +246,9 @@ start_archway() {  # start_archway [COLUMN]: "archway" (this checkout) or "befor
   [[ -x $REPO_DIR/bin/archway ]] || { NA[$col]="bin/archway missing"; return 0; }
   # The same template for both builds, each with its own ports.
   local -A saved=()
-  for svc in redis iperf http tls h2; do saved[$svc]=${PORT[archway:$svc]}; PORT[archway:$svc]=${PORT[$col:$svc]}; done
+  for svc in redis iperf http tls h2 rsa; do saved[$svc]=${PORT[archway:$svc]}; PORT[archway:$svc]=${PORT[$col:$svc]}; done
   render "$BENCH_DIR/archway.yaml.in" "$WORK/$col.yaml"
-  for svc in redis iperf http tls h2; do PORT[archway:$svc]=${saved[$svc]}; done
+  for svc in redis iperf http tls h2 rsa; do PORT[archway:$svc]=${saved[$svc]}; done
   # validate first: it builds the jar if needed (minutes on 2 cores) and names config problems.
   log "$col: validating config (builds the jar if it is stale)"
   local out
@@ -297,11 +302,12 @@ row_label() {
     tls-redis-get-p16) echo "TLS-terminated redis GET -P16 -c50 (req/s)" ;;
     tls-redis-get-newconn) echo "TLS-terminated redis GET, new TLS connection per request -c50 (req/s)" ;;
     tls-handshakes) echo "new TLS handshakes, openssl s_time -new, 1 client (handshakes/s)" ;;
+    tls-handshakes-rsa) echo "new TLS handshakes, RSA-2048 certificate, openssl s_time -new, 1 client (handshakes/s)" ;;
     *) die "unknown row $1 (rows: $ALL_ROWS)" ;;
   esac
 }
 
-row_service() { case $1 in tls-*) echo tls ;; redis-*) echo redis ;; iperf3-*) echo iperf ;; http-*) echo http ;; http2-*) echo h2 ;; esac; }
+row_service() { case $1 in tls-handshakes-rsa) echo rsa ;; tls-*) echo tls ;; redis-*) echo redis ;; iperf3-*) echo iperf ;; http-*) echo http ;; http2-*) echo h2 ;; esac; }
 
 # redis_row ROW COL PORT SECS TEST PIPELINE KEEPALIVE [TLS]. redis-benchmark counts requests, not seconds:
 # the request count comes from this cell's last rate (or a guess) so that a run lasts about SECS.
@@ -380,7 +386,7 @@ measure() {
   [[ -n $port ]] || { NOTE="no $svc listener yet"; return 0; }
   local before_ticks after_ticks
   for try in 1 2; do
-    [[ ($row != *newconn* && $row != tls-handshakes) || $phase == warm-up ]] || wait_time_wait
+    [[ ($row != *newconn* && $row != tls-handshakes*) || $phase == warm-up ]] || wait_time_wait
     RESULT="" NOTE="" CPU="" UNITS=""
     before_ticks=$(cpu_ticks "$col")
     case $row in
@@ -395,7 +401,7 @@ measure() {
       http2-h2c) h2load_row "$port" "$secs" ;;
       tls-redis-get-p16) redis_row "$row" "$col" "$port" "$secs" get 16 1 1 ;;
       tls-redis-get-newconn) redis_row "$row" "$col" "$port" "$secs" get 1 0 1 ;;
-      tls-handshakes) handshake_row "$port" "$secs" ;;
+      tls-handshakes | tls-handshakes-rsa) handshake_row "$port" "$secs" ;;
     esac
     if [[ -n $RESULT ]]; then
       after_ticks=$(cpu_ticks "$col")
@@ -516,6 +522,7 @@ main() {
   : >"$WORK/raw.tsv"; : >"$WORK/flags"
   trap cleanup EXIT; trap 'exit 130' INT; trap 'exit 143' TERM
   NA[direct:tls]="redis here has no TLS listener of its own"
+  NA[direct:rsa]=${NA[direct:tls]}
 
   log "starting backends and proxies in $WORK"
   make_certs
@@ -525,8 +532,9 @@ main() {
   for col in "${COLUMNS[@]}"; do log "$col: ${NA[$col]:-ready}"; done
   check_http
 
-  local nrows tw=0; nrows=$(wc -w <<<"$ROWS")
-  [[ " $ROWS " != *"newconn "* && " $ROWS " != *" tls-handshakes "* ]] || tw=$((ROUNDS * ${#COLUMNS[@]} * 60))   # TIME_WAIT waits
+  local nrows tw; nrows=$(wc -w <<<"$ROWS")
+  # TIME_WAIT waits: up to a minute before each measurement of a connection-rate row
+  tw=$(( $(tr -s ' \n' '\n' <<<"$ROWS" | grep -c -e newconn -e '^tls-handshakes' || true) * ROUNDS * ${#COLUMNS[@]} * 60 ))
   log "warm-up ${WARMUP}s per row and column, then $ROUNDS round(s) of ${DURATION}s; about $(( (nrows * ${#COLUMNS[@]} * (WARMUP + ROUNDS * DURATION) * 12 / 10 + tw) / 60 + 1 )) min"
   for row in $ROWS; do   # equal warm-up (JIT, connection pools, caches) for every column
     for col in "${COLUMNS[@]}"; do measure "$row" "$col" "$WARMUP" warm-up; done
