@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.archway.core.testing.Ports;
+import io.archway.launcher.demo.DemoBackends;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.ServerSocket;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
@@ -13,6 +17,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,6 +54,29 @@ class DemoCommandTest {
           assertThat(demo.stdoutText()).contains("\"listener\":\"echo\""));
       demo.process.destroy();
       assertThat(demo.waitFor(Duration.ofSeconds(60))).isZero();
+    }
+  }
+
+  /** A backend port already taken (here the echo's): the demo says which and exits, no stack trace. */
+  @Test
+  void aTakenBackendPortIsNamedAndTheDemoExits() throws Exception {
+    try (ServerSocket taken = new ServerSocket()) {
+      taken.bind(new InetSocketAddress("127.0.0.1", DemoBackends.ECHO_PORT));
+      PrintStream original = System.err;
+      ByteArrayOutputStream err = new ByteArrayOutputStream();
+      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+      int code;
+      try {
+        code = Main.run(new String[] {"demo", "--config", NodeProcess.projectRoot().resolve("conf/demo.yaml").toString(),
+            "--admin-port", String.valueOf(Ports.free()), "--cluster-port", String.valueOf(Ports.free()),
+            "--state-dir", dir.resolve("state").toString()}, Map.of());
+      } finally {
+        System.setErr(original);
+      }
+      assertThat(code).isEqualTo(Main.RUNTIME_FAILURE);
+      assertThat(err.toString(StandardCharsets.UTF_8).lines())
+          .contains("archway: the demo's echo backend cannot listen on 127.0.0.1:" + DemoBackends.ECHO_PORT
+              + " (Address already in use): stop what listens there and start the demo again");
     }
   }
 }

@@ -15,16 +15,23 @@ public final class DemoBackends {
 
   private DemoBackends() {}
 
-  /** Completes when both backends listen. */
+  /** Completes when both backends listen; fails naming the port that one of them cannot take. */
   public static Future<Void> start(Vertx vertx) {
     Future<?> echo = vertx.createNetServer(new NetServerOptions().setHost("127.0.0.1"))
         .connectHandler(socket -> socket.pipeTo(socket))
-        .listen(ECHO_PORT);
+        .listen(ECHO_PORT)
+        .recover(e -> cannotListen("echo", ECHO_PORT, e));
     Future<?> hello = vertx.createHttpServer()
         .requestHandler(req -> req.response()
             .putHeader("content-type", "text/plain; charset=utf-8")
             .end("Hello from the Archway demo backend: you asked for " + req.path() + "\n"))
-        .listen(HELLO_PORT, "127.0.0.1");
+        .listen(HELLO_PORT, "127.0.0.1")
+        .recover(e -> cannotListen("HTTP", HELLO_PORT, e));
     return Future.all(echo, hello).mapEmpty();
+  }
+
+  private static <T> Future<T> cannotListen(String which, int port, Throwable e) {
+    return Future.failedFuture(new IllegalStateException("the demo's " + which + " backend cannot listen on 127.0.0.1:"
+        + port + " (" + e.getMessage() + "): stop what listens there and start the demo again"));
   }
 }
