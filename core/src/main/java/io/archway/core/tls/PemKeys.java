@@ -18,8 +18,8 @@ import java.util.regex.Pattern;
  * PKCS#1 RSA ({@code BEGIN RSA PRIVATE KEY}) or SEC1 EC ({@code BEGIN EC PRIVATE KEY}, as {@code openssl
  * ecparam -genkey} writes it). The two traditional forms are wrapped, as they are, in the PKCS#8 envelope
  * the JDK reads. No key store in between: Vert.x's PEM reader, used before, put the key in a PKCS#12
- * store and took it out again, two password-based encryptions that cost 12-60 ms per key with the JIT
- * warm and about 250 ms cold, on the event loop that applies a config.
+ * store and took it out again, two password-based encryptions that cost 12-70 ms per key with the JIT
+ * warm and about 300 ms cold, on the event loop that applies a config.
  */
 final class PemKeys {
 
@@ -127,10 +127,12 @@ final class PemKeys {
     } else if (len < 0x100) {
       out.write(0x81);
       out.write(len);
-    } else {
+    } else if (len <= 0xffff) {
       out.write(0x82);
       out.write(len >> 8);
       out.write(len & 0xff);
+    } else {
+      throw new IllegalArgumentException("the key is larger than any this gateway reads (" + len + " bytes)");
     }
     out.writeBytes(content);
     return out.toByteArray();

@@ -45,13 +45,7 @@ class HttpsRotationTest {
     Path key = dir.resolve("web-key.pem");
     TestPki.write(first, cert, key, KeyFormat.PKCS8);
     try (HttpBackend app = HttpBackend.start("app"); Gateway gateway = Gateway.start()) {
-      gateway.healthy("app", app.address());
-      gateway.apply(new JsonObject()
-          .put("certificates", new JsonArray().add(new JsonObject().put("name", "web")
-              .put("cert", cert.toString()).put("key", key.toString())))
-          .put("listeners", new JsonArray().add(httpListener("web", port, new JsonArray().add(route("app")))
-              .put("protocol", "https").put("tls", new JsonObject().put("certificates", new JsonArray().add("web")))))
-          .put("pools", new JsonArray().add(httpPool("app", app.address()))));
+      serveHttps(gateway, app, cert, key);
       assertThat(serial()).isEqualTo(first.cert().getSerialNumber());
 
       TestPki.write(second, cert, key, KeyFormat.PKCS8);
@@ -70,15 +64,20 @@ class HttpsRotationTest {
     TestPki.write(ec, cert, key, KeyFormat.TRADITIONAL);
     assertThat(java.nio.file.Files.readString(key)).startsWith("-----BEGIN EC PRIVATE KEY-----");
     try (HttpBackend app = HttpBackend.start("app"); Gateway gateway = Gateway.start()) {
-      gateway.healthy("app", app.address());
-      gateway.apply(new JsonObject()
-          .put("certificates", new JsonArray().add(new JsonObject().put("name", "web")
-              .put("cert", cert.toString()).put("key", key.toString())))
-          .put("listeners", new JsonArray().add(httpListener("web", port, new JsonArray().add(route("app")))
-              .put("protocol", "https").put("tls", new JsonObject().put("certificates", new JsonArray().add("web")))))
-          .put("pools", new JsonArray().add(httpPool("app", app.address()))));
+      serveHttps(gateway, app, cert, key);
       assertThat(serial()).isEqualTo(ec.cert().getSerialNumber());
     }
+  }
+
+  /** An https listener with the one certificate entry {@code cert} and {@code key}, in front of {@code app}. */
+  private void serveHttps(Gateway gateway, HttpBackend app, Path cert, Path key) throws Exception {
+    gateway.healthy("app", app.address());
+    gateway.apply(new JsonObject()
+        .put("certificates", new JsonArray().add(new JsonObject().put("name", "web")
+            .put("cert", cert.toString()).put("key", key.toString())))
+        .put("listeners", new JsonArray().add(httpListener("web", port, new JsonArray().add(route("app")))
+            .put("protocol", "https").put("tls", new JsonObject().put("certificates", new JsonArray().add("web")))))
+        .put("pools", new JsonArray().add(httpPool("app", app.address()))));
   }
 
   /** A fresh client context each time, so that no resumed session replays the old certificate. */
