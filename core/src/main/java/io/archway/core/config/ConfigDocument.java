@@ -20,25 +20,37 @@ public final class ConfigDocument {
 
   private ConfigDocument() {}
 
-  /** The shared part of a file's document, with certificate paths made absolute against {@code baseDir}. */
+  /**
+   * The shared part of a file's document, with its file paths (certificates, error pages) made absolute
+   * against {@code baseDir}.
+   */
   public static JsonObject shared(JsonObject document, Path baseDir) {
     JsonObject shared = new JsonObject();
     for (String key : SHARED_KEYS) {
       Object v = document.getValue(key);
       shared.put(key, v == null ? new JsonArray() : v instanceof JsonArray a ? a.copy() : v);
     }
-    if (shared.getValue("certificates") instanceof JsonArray certs) {
-      for (Object c : certs) {
-        if (c instanceof JsonObject cert) {
-          for (String key : FILE_KEYS) {
-            if (cert.getValue(key) instanceof String p) {
-              cert.put(key, baseDir.resolve(p).toAbsolutePath().normalize().toString());
-            }
-          }
-        }
+    // Absolute, so that every node reads the same file whatever folder its own config file is in.
+    for (JsonObject cert : entries(shared, "certificates")) {
+      for (String key : FILE_KEYS) absolute(cert, key, baseDir);
+    }
+    for (JsonObject listener : entries(shared, "listeners")) {
+      if (listener.getValue("errorPages") instanceof JsonObject pages) {
+        pages.fieldNames().forEach(status -> absolute(pages, status, baseDir));
       }
     }
     return shared;
+  }
+
+  private static List<JsonObject> entries(JsonObject document, String key) {
+    if (!(document.getValue(key) instanceof JsonArray list)) return List.of();
+    return list.stream().filter(JsonObject.class::isInstance).map(JsonObject.class::cast).toList();
+  }
+
+  private static void absolute(JsonObject entry, String key, Path baseDir) {
+    if (entry.getValue(key) instanceof String p) {
+      entry.put(key, baseDir.resolve(p).toAbsolutePath().normalize().toString());
+    }
   }
 
   /** This node's own part of a document with the cluster's shared part in place of the file's. */

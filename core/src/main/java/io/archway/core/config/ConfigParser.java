@@ -100,6 +100,9 @@ public final class ConfigParser {
       ConfigReader r = node.get();
       name = r.string("name").filter(n -> !n.isEmpty());
       bindHost = r.string("bindHost").filter(h -> !h.isEmpty());
+      // It replaces every listener's host, so it must be what a listener's host may be.
+      bindHost.filter(h -> !isIpLiteralOrLocalName(h)).ifPresent(h -> r.problem("bindHost", "'" + h
+          + "' is not an IP address to bind (such as 127.0.0.2; --bind-host and ARCHWAY_BIND_HOST set it too)"));
       stateDir = r.string("stateDir").map(this::resolve).orElse(stateDir);
       if (r.has("shutdownTimeout")) {
         shutdownTimeout = Optional.of(r.duration("shutdownTimeout", ZERO, ZERO, PoolConfig.MAX_DRAIN_TIMEOUT));
@@ -417,7 +420,7 @@ public final class ConfigParser {
   }
 
   private static boolean isIpLiteral(String host) {
-    return host.matches("\\d{1,3}(\\.\\d{1,3}){3}") || host.contains(":");
+    return isIpv4(host) || host.contains(":");
   }
 
   static boolean isDnsName(String name) {
@@ -425,7 +428,16 @@ public final class ConfigParser {
   }
 
   private static boolean isIpLiteralOrLocalName(String host) {
-    return host.equals("localhost") || host.matches("[0-9.]+") || host.contains(":");
+    return host.equals("localhost") || isIpv4(host) || host.contains(":");
+  }
+
+  /** Four decimal parts of 0-255: what a bind can take without a DNS lookup ({@code 999.1.1.1} is not). */
+  private static boolean isIpv4(String host) {
+    if (!host.matches("\\d{1,3}(\\.\\d{1,3}){3}")) return false;
+    for (String part : host.split("\\.")) {
+      if (Integer.parseInt(part) > 255) return false;
+    }
+    return true;
   }
 
   static boolean isLoopback(String host) {

@@ -81,4 +81,16 @@ class ClusterConfigTest {
                 + "such as archway-hazelcast.archway.svc.cluster.local)",
             "cluster.host: 0.0.0.0 cannot be announced to peers; give this node's own address (in a pod, its pod IP)");
   }
+
+  @Test
+  void aBindHostThatIsNoAddressToBindIsNamedBeforeAnythingStarts() {
+    JsonObject node = new JsonObject().put("bindHost", "my-host");
+    assertThat(ConfigParser.problems(new JsonObject().put("node", node), dir)).map(Problem::toString).containsExactly(
+        "node.bindHost: 'my-host' is not an IP address to bind (such as 127.0.0.2; --bind-host and "
+            + "ARCHWAY_BIND_HOST set it too)");
+    node.put("bindHost", "999.1.1.1");
+    assertThat(ConfigParser.problems(new JsonObject().put("node", node), dir)).hasSize(1);
+    node.put("bindHost", "127.0.0.2");
+    assertThat(ConfigParser.parse(new JsonObject().put("node", node), dir).node().bindHost()).contains("127.0.0.2");
+  }
 }
