@@ -63,4 +63,33 @@ class ValidateCommandTest {
         .containsExactly("config file " + dir.resolve("none.yaml") + " does not exist");
     assertThat(code[0]).isEqualTo(2);
   }
+
+  @Test
+  void aKeyWrittenTwiceIsAProblemNotTheLastOneWinning() throws Exception {
+    Path file = dir.resolve("twice.yaml");
+    Files.writeString(file, """
+        listeners:
+          - name: redis
+            port: 6380
+            pool: redis
+            port: 6381
+        pools:
+          - name: redis
+            targets: [{address: "127.0.0.1:6379"}]
+        """);
+    int[] code = new int[1];
+    assertThat(runValidate(file, code)).containsExactly("listeners[0].port: is written twice (lines 3 and 5); keep one");
+    assertThat(code[0]).isEqualTo(2);
+  }
+
+  @Test
+  void aYamlSyntaxErrorIsOneLineThatSaysWhere() throws Exception {
+    Path file = dir.resolve("broken.yaml");
+    Files.writeString(file, "listeners:\n  - name: redis\n    port: 6380\n   pool: redis\n");
+    int[] code = new int[1];
+    String[] lines = runValidate(file, code);
+    assertThat(lines).hasSize(1);
+    assertThat(lines[0]).startsWith(file + " is not valid YAML: ").contains("(line 4, column 4)");
+    assertThat(code[0]).isEqualTo(2);
+  }
 }

@@ -16,8 +16,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads a config file (YAML, or JSON by its {@code .json} extension) through Vert.x Config and replaces
- * {@code ${VAR}} and {@code ${VAR:-default}} in its strings from the environment.
+ * Reads a config file (YAML, or JSON by its {@code .json} extension) through Vert.x Config, in the
+ * gateway's own format ({@link ConfigFileFormat}), and replaces {@code ${VAR}} and {@code ${VAR:-default}}
+ * in its strings from the environment.
  */
 public final class ConfigLoader {
 
@@ -32,15 +33,14 @@ public final class ConfigLoader {
       return Future.failedFuture(new InvalidConfigException(
           List.of(new Problem("", "config file " + absolute + " does not exist"))));
     }
-    String format = absolute.toString().endsWith(".json") ? "json" : "yaml";
     ConfigStoreOptions store = new ConfigStoreOptions()
         .setType("file")
-        .setFormat(format)
+        .setFormat(ConfigFileFormat.NAME)
         .setConfig(new JsonObject().put("path", absolute.toString()));
     ConfigRetriever retriever = ConfigRetriever.create(vertx,
         new ConfigRetrieverOptions().setScanPeriod(-1).setIncludeDefaultStores(false).addStore(store));
     return retriever.getConfig()
-        .recover(e -> Future.failedFuture(new InvalidConfigException(
+        .recover(e -> Future.failedFuture(invalidConfig(e) != null ? invalidConfig(e) : new InvalidConfigException(
             List.of(new Problem("", "cannot read " + absolute + ": " + rootMessage(e))))))
         .map(json -> substitute(json, env))
         .eventually(retriever::close);
@@ -84,6 +84,14 @@ public final class ConfigLoader {
       return sb.toString();
     }
     return value;
+  }
+
+  /** The problems the file's text has ({@link ConfigFileFormat}), however Vert.x Config wrapped them. */
+  private static InvalidConfigException invalidConfig(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof InvalidConfigException invalid) return invalid;
+    }
+    return null;
   }
 
   private static String rootMessage(Throwable e) {

@@ -3,6 +3,7 @@ package io.archway.core.config;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
+import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -14,40 +15,81 @@ import java.util.Set;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
 
-/** A config (or one entry of it) written as JSON or YAML text, as the admin API receives it. */
+/**
+ * A config (or one entry of it) written as JSON or YAML text, as the admin API receives it and as a file
+ * holds it. The same text gets the same answer both ways: keys written twice are refused in both.
+ */
 public final class ConfigText {
 
   private static final int MAX_ALIASES = 50;
 
   private ConfigText() {}
 
-  /** The JSON object the text holds; throws {@link InvalidConfigException} saying why it is none. */
+  /**
+   * The JSON object a body holds (JSON when it starts with a brace, YAML otherwise); throws
+   * {@link InvalidConfigException} saying why it is none.
+   */
   public static JsonObject parse(String text) {
     String trimmed = text.strip();
     if (trimmed.isEmpty()) throw invalid("the body is empty; send the config as JSON or YAML");
-    if (trimmed.startsWith("{")) {
-      try {
-        return new JsonObject(trimmed);
-      } catch (DecodeException e) {
-        throw invalid("the body is not valid JSON: " + e.getMessage());
-      }
+    return trimmed.startsWith("{")
+        ? json(trimmed, "the body is not valid JSON: ")
+        : yaml(trimmed, "the body is neither JSON nor valid YAML: ", "the body");
+  }
+
+  /**
+   * The JSON object a config file holds, JSON when {@code json} and YAML otherwise; an empty file is an
+   * empty config. {@code name} (the file's path) begins each message about the text as a whole.
+   */
+  public static JsonObject parseFile(String text, String name, boolean json) {
+    if (text.isBlank()) return new JsonObject();
+    return json ? json(text, name + " is not valid JSON: ") : yaml(text, name + " is not valid YAML: ", name);
+  }
+
+  private static JsonObject json(String text, String notValid) {
+    List<Problem> duplicates = DuplicateKeys.inJson(text);
+    if (!duplicates.isEmpty()) throw new InvalidConfigException(duplicates);
+    Object decoded;
+    try {
+      decoded = Json.decodeValue(text);
+    } catch (DecodeException e) {
+      throw invalid(notValid + e.getMessage().lines().findFirst().orElse(""));
     }
+    if (!(decoded instanceof JsonObject object)) throw invalid(notValid + "it must be one object");
+    return object;
+  }
+
+  private static JsonObject yaml(String text, String notValid, String subject) {
     LoaderOptions options = new LoaderOptions();
     options.setMaxAliasesForCollections(MAX_ALIASES);
     options.setAllowDuplicateKeys(false);
+    Yaml yaml = new Yaml(new SafeConstructor(options));
     Object loaded;
     try {
-      loaded = new Yaml(new SafeConstructor(options)).load(trimmed);
+      List<Problem> duplicates = DuplicateKeys.inYaml(yaml.compose(new StringReader(text)));
+      if (!duplicates.isEmpty()) throw new InvalidConfigException(duplicates);
+      loaded = yaml.load(text);
     } catch (YAMLException e) {
-      throw invalid("the body is neither JSON nor valid YAML: " + e.getMessage().lines().findFirst().orElse(""));
+      throw invalid(notValid + oneLine(e));
     }
     if (!(loaded instanceof Map<?, ?> map)) {
-      throw invalid("the body must be an object (a YAML mapping or a JSON object)");
+      throw invalid(subject + " must be an object (a YAML mapping or a JSON object)");
     }
     // Through JSON text so that nested maps, lists and scalars become Vert.x JSON types throughout.
     return new JsonObject(Json.encode(stringKeys(map, Collections.newSetFromMap(new IdentityHashMap<>()))));
+  }
+
+  /** SnakeYAML's messages run over several lines with a picture of the text; what and where is enough. */
+  private static String oneLine(YAMLException e) {
+    if (e instanceof MarkedYAMLException marked && marked.getProblem() != null) {
+      Mark at = marked.getProblemMark();
+      return marked.getProblem() + (at == null ? "" : " (line " + (at.getLine() + 1) + ", column " + (at.getColumn() + 1) + ")");
+    }
+    return e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
   }
 
   /**

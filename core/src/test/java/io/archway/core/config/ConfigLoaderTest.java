@@ -66,6 +66,50 @@ class ConfigLoaderTest {
     Files.writeString(file, "listeners: [\n");
     assertThatThrownBy(() -> ConfigLoader.load(vertx, file, Map.of()).await())
         .isInstanceOf(InvalidConfigException.class)
-        .hasMessageStartingWith("cannot read " + file);
+        .hasMessageStartingWith(file + " is not valid YAML: ")
+        .hasMessageNotContaining("\n");
+  }
+
+  @Test
+  void keysWrittenTwiceInAYamlFileAreNamedAtTheirPaths() throws Exception {
+    Path file = dir.resolve("gw.yaml");
+    Files.writeString(file, """
+        admin: {port: 9191}
+        pools:
+          - name: redis
+            targets:
+              - {address: "127.0.0.1:6379", weight: 1, weight: 2}
+        admin: {port: 9292}
+        """);
+    assertThatThrownBy(() -> ConfigLoader.load(vertx, file, Map.of()).await())
+        .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.problems()).containsExactly(
+            new Problem("pools[0].targets[0].weight", "is written twice (lines 5 and 5); keep one"),
+            new Problem("admin", "is written twice (lines 1 and 6); keep one")));
+  }
+
+  @Test
+  void aKeyWrittenTwiceInAJsonFileIsNamedAtItsPath() throws Exception {
+    Path file = dir.resolve("gw.json");
+    Files.writeString(file, """
+        {"listeners": [
+          {"name": "redis", "port": 6380, "pool": "redis"},
+          {"name": "other", "port": 6381,
+           "port": 6382, "pool": "redis"}
+        ]}
+        """);
+    assertThatThrownBy(() -> ConfigLoader.load(vertx, file, Map.of()).await())
+        .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.problems()).containsExactly(
+            new Problem("listeners[1].port", "is written twice (the second time on line 4); keep one")));
+  }
+
+  @Test
+  void aJsonFileReadsAsJsonAndAnEmptyFileIsAnEmptyConfig() throws Exception {
+    Path json = dir.resolve("gw.json");
+    Files.writeString(json, "{\"admin\": {\"port\": 9393}}");
+    assertThat(ConfigLoader.load(vertx, json, Map.of()).await().getJsonObject("admin").getInteger("port"))
+        .isEqualTo(9393);
+    Path empty = dir.resolve("empty.yaml");
+    Files.writeString(empty, "\n");
+    assertThat(ConfigLoader.load(vertx, empty, Map.of()).await()).isEqualTo(new JsonObject());
   }
 }
