@@ -1,6 +1,8 @@
 package io.archway.proxy.listener;
 
 import io.archway.core.config.ListenerConfig;
+import io.archway.core.log.RateLimitedLog;
+import io.archway.core.node.FileLimit;
 import io.archway.proxy.transport.ListenerSockets;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -20,6 +22,7 @@ import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.net.NetServerOptions;
 import java.net.InetSocketAddress;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -37,6 +40,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class LoopAcceptor implements Acceptor {
 
+  private static final RateLimitedLog OUT_OF_FILES_LOG = new RateLimitedLog(LoopAcceptor.class.getName(), 10_000);
+  /** How long accepting rests after the process ran out of descriptors, as Netty's own acceptor does. */
+  private static final long REST_SECONDS = 1;
+
+  private final String listener;
   private final ContextInternal context;
   private final Handler<Channel> accepted;
   private final PortClaim claim;
@@ -45,7 +53,8 @@ final class LoopAcceptor implements Acceptor {
   private volatile boolean stopped;
   private Channel server;
 
-  private LoopAcceptor(ContextInternal context, Handler<Channel> accepted, PortClaim claim) {
+  private LoopAcceptor(String listener, ContextInternal context, Handler<Channel> accepted, PortClaim claim) {
+    this.listener = listener;
     this.context = context;
     this.accepted = accepted;
     this.claim = claim;
@@ -58,7 +67,7 @@ final class LoopAcceptor implements Acceptor {
       claim.leave();
       return Future.failedFuture(claim.problem());
     }
-    LoopAcceptor acceptor = new LoopAcceptor(context, accepted, claim);
+    LoopAcceptor acceptor = new LoopAcceptor(config.name(), context, accepted, claim);
     EventLoop loop = context.nettyEventLoop();
     ServerBootstrap bootstrap = new ServerBootstrap()
         .group(loop, loop)
@@ -124,8 +133,7 @@ final class LoopAcceptor implements Acceptor {
 
   /**
    * In the listening channel's pipeline, before Netty's own acceptor: sets each accepted channel's
-   * options and gives it to the loop that should serve it. Errors (out of descriptors, say) go on to
-   * Netty's acceptor, which pauses accepting for a second.
+   * options and gives it to the loop that should serve it.
    */
   private final class Intake extends ChannelInboundHandlerAdapter {
     private final Map<ChannelOption<?>, Object> childOptions;
@@ -144,6 +152,28 @@ final class LoopAcceptor implements Acceptor {
         return;
       }
       claim.lightest(LoopAcceptor.this).take(child);
+    }
+
+    /**
+     * An accept failed. Out of descriptors, no connection can be taken until some are free: the clients
+     * wait in the kernel's backlog (as with HAProxy and NGINX), accepting rests a second rather than
+     * failing in a loop, and one line says so rather than a stack trace per attempt. Other errors go on
+     * to Netty's acceptor, which rests the same way.
+     */
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      if (!FileLimit.exhausted(cause)) {
+        ctx.fireExceptionCaught(cause);
+        return;
+      }
+      OUT_OF_FILES_LOG.log(() -> "out of file descriptors: listener '" + listener + "' cannot accept new "
+          + "connections; they wait in the kernel's backlog until descriptors are free (raise the limit: "
+          + "LimitNOFILE=, ulimit -n)");
+      Channel server = ctx.channel();
+      server.config().setAutoRead(false);
+      server.eventLoop().schedule(() -> {
+        if (server.isOpen()) server.config().setAutoRead(true);
+      }, REST_SECONDS, TimeUnit.SECONDS);
     }
   }
 
