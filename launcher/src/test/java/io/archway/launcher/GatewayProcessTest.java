@@ -96,6 +96,18 @@ class GatewayProcessTest {
     }
   }
 
+  @Test
+  void aClusterPortInUseExitsOneWithOneLineNamingIt() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+         NodeProcess node = NodeProcess.start(dir, "run", "--config",
+             config(Ports.free(), Ports.free(), "1s").toString(),
+             "--admin-port", String.valueOf(Ports.free()), "--cluster-port", String.valueOf(taken.getLocalPort()))) {
+      assertThat(node.waitFor(Duration.ofSeconds(60))).isEqualTo(1);
+      assertThat(node.stderrText()).contains("archway: cannot start: cluster port 127.0.0.1:" + taken.getLocalPort()
+          + " cannot be bound").contains("--cluster-port").doesNotContain("HazelcastException");
+    }
+  }
+
   /** Accepts until the connection that carries {@code firstLine}; health probes connect and leave. */
   private static Socket acceptRelayed(ServerSocket backend, String firstLine) throws Exception {
     backend.setSoTimeout(10_000);

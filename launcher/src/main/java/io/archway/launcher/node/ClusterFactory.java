@@ -16,7 +16,10 @@ import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.UnknownHostException;
 
 /**
@@ -34,6 +37,8 @@ final class ClusterFactory {
     } catch (IllegalStateException e) {
       return Future.failedFuture(e);
     }
+    String portProblem = clusterPortProblem(host, node.clusterPort());
+    if (portProblem != null) return Future.failedFuture(new IllegalStateException(portProblem));
     HazelcastClusterManager manager = new HazelcastClusterManager(hazelcast(node, host));
     MicrometerMetricsOptions metricsOptions = new MicrometerMetricsOptions()
         .setEnabled(true)
@@ -99,6 +104,21 @@ final class ClusterFactory {
       node.clusterMembers().forEach(m -> join.getTcpIpConfig().addMember(HostPort.parse(m).toString()));
     }
     return config;
+  }
+
+  /**
+   * Why this node's cluster port cannot be bound, or null. Asked before Hazelcast starts, which would
+   * fail the same way but only after logging three stack traces (and Vert.x a fourth).
+   */
+  static String clusterPortProblem(String host, int port) {
+    try (ServerSocket probe = new ServerSocket()) {
+      probe.setReuseAddress(true); // as Hazelcast binds: a port whose last connections linger is free
+      probe.bind(new InetSocketAddress(host, port));
+      return null;
+    } catch (IOException e) {
+      return "cluster port " + host + ":" + port + " cannot be bound (" + e.getMessage() + "): another node or "
+          + "process has it; give this node another with --cluster-port (or cluster.port, ARCHWAY_CLUSTER_PORT)";
+    }
   }
 
   /**
