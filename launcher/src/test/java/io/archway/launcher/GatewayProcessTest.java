@@ -70,7 +70,8 @@ class GatewayProcessTest {
       accepted.close();
       client.close();
       assertThat(node.waitFor(Duration.ofSeconds(30))).isZero();
-      assertThat(node.stderrText()).contains("node solo draining").contains("node solo stopped");
+      assertThat(node.stderrText()).contains("node solo draining").contains("node solo stopped")
+          .as("a clean start and stop warns of nothing").doesNotContain("WARNING").doesNotContain("SEVERE");
       assertThat(Files.readString(dir.resolve("state").resolve("applied-config.json"))).contains("\"version\" : 1");
     }
   }

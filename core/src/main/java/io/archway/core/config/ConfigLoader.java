@@ -40,8 +40,11 @@ public final class ConfigLoader {
     ConfigRetriever retriever = ConfigRetriever.create(vertx,
         new ConfigRetrieverOptions().setScanPeriod(-1).setIncludeDefaultStores(false).addStore(store));
     return retriever.getConfig()
-        .recover(e -> Future.failedFuture(invalidConfig(e) != null ? invalidConfig(e) : new InvalidConfigException(
-            List.of(new Problem("", "cannot read " + absolute + ": " + rootMessage(e))))))
+        .recover(e -> {
+          InvalidConfigException invalid = invalidConfig(e);
+          return Future.failedFuture(invalid != null ? invalid : new InvalidConfigException(
+              List.of(new Problem("", "cannot read " + absolute + ": " + rootMessage(e)))));
+        })
         .map(json -> substitute(json, env))
         .eventually(retriever::close);
   }

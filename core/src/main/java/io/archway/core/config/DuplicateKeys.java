@@ -62,30 +62,22 @@ final class DuplicateKeys {
 
   /** In JSON text; syntax errors are left to the decoder, which names them. */
   static List<Problem> inJson(String text) {
-    JsonParser parser = null;
-    try {
-      parser = STRICT_JSON.createParser(text);
-      while (parser.nextToken() != null) {
-        // Reading is the check.
-      }
-      return List.of();
-    } catch (JsonParseException e) {
-      if (parser == null || e.getOriginalMessage() == null || !e.getOriginalMessage().startsWith("Duplicate field")) {
-        return List.of();
-      }
-      return List.of(new Problem(path(parser.getParsingContext()),
-          "is written twice (the second time on line " + e.getLocation().getLineNr() + "); keep one"));
-    } catch (IOException e) {
-      return List.of();
-    } finally {
-      if (parser != null) {
-        try {
-          parser.close();
-        } catch (IOException ignored) {
-          // A parser over a string holds nothing to release.
+    try (JsonParser parser = STRICT_JSON.createParser(text)) {
+      try {
+        while (parser.nextToken() != null) {
+          // Reading is the check.
+        }
+      } catch (JsonParseException e) {
+        String message = e.getOriginalMessage();
+        if (message != null && message.startsWith("Duplicate field")) {
+          return List.of(new Problem(path(parser.getParsingContext()),
+              "is written twice (the second time on line " + e.getLocation().getLineNr() + "); keep one"));
         }
       }
+    } catch (IOException e) {
+      // Not JSON at all: the decoder says why.
     }
+    return List.of();
   }
 
   private static String path(JsonStreamContext context) {
