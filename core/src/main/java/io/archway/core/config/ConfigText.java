@@ -34,7 +34,7 @@ public final class ConfigText {
    * {@link InvalidConfigException} saying why it is none.
    */
   public static JsonObject parse(String text) {
-    String trimmed = text.strip();
+    String trimmed = withoutByteOrderMark(text).strip();
     if (trimmed.isEmpty()) throw invalid("the body is empty; send the config as JSON or YAML");
     return trimmed.startsWith("{")
         ? json(trimmed, "the body is not valid JSON: ")
@@ -46,8 +46,14 @@ public final class ConfigText {
    * empty config. {@code name} (the file's path) begins each message about the text as a whole.
    */
   public static JsonObject parseFile(String text, String name, boolean json) {
-    if (text.isBlank()) return new JsonObject();
-    return json ? json(text, name + " is not valid JSON: ") : yaml(text, name + " is not valid YAML: ", name);
+    String content = withoutByteOrderMark(text);
+    if (content.isBlank()) return new JsonObject();
+    return json ? json(content, name + " is not valid JSON: ") : yaml(content, name + " is not valid YAML: ", name);
+  }
+
+  /** Editors on Windows may begin UTF-8 text with U+FEFF; it is no part of the config. */
+  private static String withoutByteOrderMark(String text) {
+    return text.startsWith("\uFEFF") ? text.substring(1) : text;
   }
 
   private static JsonObject json(String text, String notValid) {

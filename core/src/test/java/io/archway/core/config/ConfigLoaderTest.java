@@ -103,11 +103,15 @@ class ConfigLoaderTest {
   }
 
   @Test
-  void aJsonFileReadsAsJsonAndAnEmptyFileIsAnEmptyConfig() throws Exception {
+  void aJsonFileReadsAsJsonWithOrWithoutAByteOrderMarkAndAnEmptyFileIsAnEmptyConfig() throws Exception {
     Path json = dir.resolve("gw.json");
     Files.writeString(json, "{\"admin\": {\"port\": 9393}}");
     assertThat(ConfigLoader.load(vertx, json, Map.of()).await().getJsonObject("admin").getInteger("port"))
         .isEqualTo(9393);
+    Path marked = dir.resolve("bom.json");
+    Files.writeString(marked, "\uFEFF{\"admin\": {\"port\": 9494}}");
+    assertThat(ConfigLoader.load(vertx, marked, Map.of()).await().getJsonObject("admin").getInteger("port"))
+        .as("a byte order mark, as Windows editors write it").isEqualTo(9494);
     Path empty = dir.resolve("empty.yaml");
     Files.writeString(empty, "\n");
     assertThat(ConfigLoader.load(vertx, empty, Map.of()).await()).isEqualTo(new JsonObject());
