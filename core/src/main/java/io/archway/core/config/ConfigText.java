@@ -5,19 +5,25 @@ import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import java.io.StringReader;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.Date;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.Tag;
+import org.yaml.snakeyaml.representer.Representer;
+import org.yaml.snakeyaml.resolver.Resolver;
 
 /**
  * A config (or one entry of it) written as JSON or YAML text, as the admin API receives it and as a file
@@ -73,7 +79,8 @@ public final class ConfigText {
     LoaderOptions options = new LoaderOptions();
     options.setMaxAliasesForCollections(MAX_ALIASES);
     options.setAllowDuplicateKeys(false);
-    Yaml yaml = new Yaml(new SafeConstructor(options));
+    Yaml yaml = new Yaml(new SafeConstructor(options), new Representer(new DumperOptions()), new DumperOptions(),
+        options, new NoTimestamps());
     Object loaded;
     try {
       List<Problem> duplicates = DuplicateKeys.inYaml(yaml.compose(new StringReader(text)));
@@ -104,7 +111,7 @@ public final class ConfigText {
    * alias may also name a node that contains it ({@code c: &c [*c]}): such a cycle has no JSON form.
    */
   private static Object stringKeys(Object value, Set<Object> enclosing) {
-    if (!(value instanceof Map<?, ?>) && !(value instanceof Collection<?>)) return value;
+    if (!(value instanceof Map<?, ?>) && !(value instanceof Collection<?>)) return jsonScalar(value);
     if (!enclosing.add(value)) {
       throw invalid("the body contains itself through a YAML alias (an anchor used inside its own node)");
     }
@@ -120,6 +127,31 @@ public final class ConfigText {
     }
     enclosing.remove(value);
     return copy;
+  }
+
+  /**
+   * A scalar JSON can hold. Explicit YAML tags make others ({@code !!timestamp}, {@code !!binary}): they
+   * become text, so that validation names them where they stand instead of the encoder failing.
+   */
+  private static Object jsonScalar(Object value) {
+    if (value == null || value instanceof String || value instanceof Number || value instanceof Boolean) return value;
+    if (value instanceof Date date) return date.toInstant().toString();
+    if (value instanceof byte[] bytes) return Base64.getEncoder().encodeToString(bytes);
+    return String.valueOf(value);
+  }
+
+  /** YAML 1.1's implicit types but timestamps: {@code 2026-01-01} stays the text written, not a date. */
+  private static final class NoTimestamps extends Resolver {
+    @Override
+    protected void addImplicitResolvers() {
+      // Resolver's own list (SnakeYAML 2.0) without its TIMESTAMP entry; INT before FLOAT, which matches both.
+      addImplicitResolver(Tag.BOOL, BOOL, "yYnNtTfFoO", 10);
+      addImplicitResolver(Tag.INT, INT, "-+0123456789");
+      addImplicitResolver(Tag.FLOAT, FLOAT, "-+0123456789.");
+      addImplicitResolver(Tag.MERGE, MERGE, "<", 10);
+      addImplicitResolver(Tag.NULL, NULL, "~nN\0", 10);
+      addImplicitResolver(Tag.NULL, EMPTY, null, 10);
+    }
   }
 
   private static InvalidConfigException invalid(String message) {

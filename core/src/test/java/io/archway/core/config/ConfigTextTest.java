@@ -48,4 +48,18 @@ class ConfigTextTest {
     assertThatThrownBy(() -> ConfigText.parse("[1, 2]"))
         .hasMessage("the body must be an object (a YAML mapping or a JSON object)");
   }
+
+  @Test
+  void aDateStaysTheTextWrittenAndExplicitTagsBecomeTextTheParserCanName() {
+    var json = ConfigText.parse("""
+        listeners:
+          - name: 2026-01-01
+            idleTimeout: !!timestamp 2026-01-01
+            pool: !!binary aGVsbG8=
+        """);
+    var listener = json.getJsonArray("listeners").getJsonObject(0);
+    assertThat(listener.getString("name")).isEqualTo("2026-01-01");
+    assertThat(listener.getString("idleTimeout")).isEqualTo("2026-01-01T00:00:00Z");
+    assertThat(listener.getString("pool")).isEqualTo("aGVsbG8=");
+  }
 }
