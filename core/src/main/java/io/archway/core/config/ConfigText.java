@@ -100,7 +100,9 @@ public final class ConfigText {
   private static String oneLine(YAMLException e) {
     if (e instanceof MarkedYAMLException marked && marked.getProblem() != null) {
       Mark at = marked.getProblemMark();
-      return marked.getProblem() + (at == null ? "" : " (line " + (at.getLine() + 1) + ", column " + (at.getColumn() + 1) + ")");
+      String context = marked.getContext() == null ? "" : marked.getContext() + ": ";
+      return context + marked.getProblem()
+          + (at == null ? "" : " (line " + (at.getLine() + 1) + ", column " + (at.getColumn() + 1) + ")");
     }
     return e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
   }
