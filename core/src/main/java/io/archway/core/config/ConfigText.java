@@ -93,7 +93,7 @@ public final class ConfigText {
       throw invalid(subject + " must be an object (a YAML mapping or a JSON object)");
     }
     // Through JSON text so that nested maps, lists and scalars become Vert.x JSON types throughout.
-    return new JsonObject(Json.encode(stringKeys(map, Collections.newSetFromMap(new IdentityHashMap<>()))));
+    return new JsonObject(Json.encode(stringKeys(map, subject, Collections.newSetFromMap(new IdentityHashMap<>()))));
   }
 
   /** SnakeYAML's messages run over several lines with a picture of the text; what and where is enough. */
@@ -112,19 +112,19 @@ public final class ConfigText {
    * text, so that validation names it (as an unknown key) instead of the encoder failing on it. A YAML
    * alias may also name a node that contains it ({@code c: &c [*c]}): such a cycle has no JSON form.
    */
-  private static Object stringKeys(Object value, Set<Object> enclosing) {
+  private static Object stringKeys(Object value, String subject, Set<Object> enclosing) {
     if (!(value instanceof Map<?, ?>) && !(value instanceof Collection<?>)) return jsonScalar(value);
     if (!enclosing.add(value)) {
-      throw invalid("the body contains itself through a YAML alias (an anchor used inside its own node)");
+      throw invalid(subject + " contains itself through a YAML alias (an anchor used inside its own node)");
     }
     Object copy;
     if (value instanceof Map<?, ?> map) {
       Map<String, Object> entries = new LinkedHashMap<>();
-      map.forEach((k, v) -> entries.put(String.valueOf(k), stringKeys(v, enclosing)));
+      map.forEach((k, v) -> entries.put(String.valueOf(k), stringKeys(v, subject, enclosing)));
       copy = entries;
     } else {
       List<Object> items = new ArrayList<>();
-      for (Object item : (Collection<?>) value) items.add(stringKeys(item, enclosing));
+      for (Object item : (Collection<?>) value) items.add(stringKeys(item, subject, enclosing));
       copy = items;
     }
     enclosing.remove(value);

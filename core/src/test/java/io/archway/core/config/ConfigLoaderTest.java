@@ -116,4 +116,13 @@ class ConfigLoaderTest {
     Files.writeString(empty, "\n");
     assertThat(ConfigLoader.load(vertx, empty, Map.of()).await()).isEqualTo(new JsonObject());
   }
+
+  @Test
+  void aYamlAliasInsideItsOwnNodeIsNamedForTheFile() throws Exception {
+    Path file = dir.resolve("cycle.yaml");
+    Files.writeString(file, "a: &a [*a]\n");
+    assertThatThrownBy(() -> ConfigLoader.load(vertx, file, Map.of()).await())
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessage(file + " contains itself through a YAML alias (an anchor used inside its own node)");
+  }
 }
