@@ -106,6 +106,7 @@ class FileLimitProcessTest {
       // neither answered nor closed, one line says why, and it is relayed once descriptors are free.
       // (They are freed by closing connections: raising a hard limit again takes a privilege.)
       List<Socket> holding = List.of(relayed(listenerPort, "hold-a"), relayed(listenerPort, "hold-b"));
+      extra.addAll(holding); // closed by the finally block too, should an assertion fail first
       setLimit(pid, lowestFreeDescriptor(pid));
       try (Socket waiting = new Socket()) {
         waiting.connect(new InetSocketAddress("127.0.0.1", listenerPort), 2000);
