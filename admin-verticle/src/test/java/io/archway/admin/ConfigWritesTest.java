@@ -3,10 +3,12 @@ package io.archway.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.archway.core.bus.EventBusAddresses;
+import io.archway.core.testing.TestPki;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -16,6 +18,7 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Config writes through the admin API and the event bus: validate, compare-and-set, announce. */
 class ConfigWritesTest {
@@ -78,12 +81,74 @@ class ConfigWritesTest {
         """);
     assertThat(response.statusCode()).isEqualTo(400);
     assertThat(new JsonObject(response.body()).getJsonArray("problems")).containsExactlyInAnyOrder(
-        new JsonObject().put("path", "admin").put("message", "belongs to each node's own file and cannot be "
-            + "changed through the cluster's config; send only listeners, pools, certificates"),
+        new JsonObject().put("path", "admin.port").put("message", "differs from this node's own setting; admin "
+            + "belongs to each node's config file (and options) and changes there, at the node's restart: send it "
+            + "unchanged or leave it out"),
         new JsonObject().put("path", "listeners[0].port").put("message", "99999 is not a port (1-65535)"),
         new JsonObject().put("path", "listeners[0].pool").put("message", "no pool named 'nowhere' (pools: [])"));
     assertThat(admin.store.current().await().version()).isEqualTo(1);
     assertThat(put("/api/config", "listeners: [").statusCode()).isEqualTo(400);
+  }
+
+  @Test
+  void theNodesOwnSectionsMayComeBackUnchangedAndAreNotStored() {
+    // The node's own file sent back with a listener changed: its admin and node sections are this node's
+    // (${ADMIN_PORT} read as in the file), so the write is taken, and only the shared part is stored.
+    HttpResponse<String> same = put("/api/config", """
+        admin:
+          host: 127.0.0.1
+          port: ${ADMIN_PORT}
+        node: {name: node-a}
+        """ + YAML);
+    assertThat(same.statusCode()).as(same.body()).isEqualTo(200);
+    assertThat(current().fieldNames()).containsExactlyInAnyOrder("listeners", "pools", "certificates");
+
+    HttpResponse<String> changed = put("/api/config", """
+        admin: {port: 19090, token: secret-token}
+        node: {name: node-b, stateDir: ./state}
+        cluster: {port: 5701}
+        accessLog: {enabled: false, colour: blue}
+        """ + YAML);
+    assertThat(changed.statusCode()).isEqualTo(400);
+    assertThat(new JsonObject(changed.body()).getJsonArray("problems").stream()
+        .map(p -> ((JsonObject) p).getString("path"))).containsExactlyInAnyOrder(
+            "admin.token", "node.name", "accessLog.enabled", "accessLog.colour");
+    assertThat(changed.body()).doesNotContain("secret-token");
+    assertThat(admin.store.current().await().version()).isEqualTo(1);
+  }
+
+  @Test
+  void aRedactedPasswordWrittenBackKeepsTheCurrentOne(@TempDir Path dir) throws Exception {
+    Path p12 = dir.resolve("web.p12");
+    TestPki.writePkcs12(TestPki.create("writes").issue("web.example.com"), p12, "s3cret");
+    JsonObject bundle = new JsonObject().put("name", "bundle").put("pkcs12", p12.toString());
+    JsonObject config = new JsonObject()
+        .put("listeners", new JsonArray()).put("pools", new JsonArray())
+        .put("certificates", new JsonArray().add(bundle.copy().put("password", "s3cret")));
+    assertThat(put("/api/config", config.encode()).statusCode()).isEqualTo(200);
+
+    // What GET shows, with a pool added, goes back as it is: the password stays.
+    JsonObject shown = new JsonObject(admin.get("/api/config").body());
+    assertThat(shown.getJsonArray("certificates").getJsonObject(0).getString("password")).isEqualTo("***");
+    shown.getJsonArray("pools").add(new JsonObject().put("name", "cache")
+        .put("targets", new JsonArray().add(new JsonObject().put("address", "127.0.0.1:11211"))));
+    HttpResponse<String> back = put("/api/config", shown.encode());
+    assertThat(back.statusCode()).as(back.body()).isEqualTo(200);
+    assertThat(current().getJsonArray("certificates").getJsonObject(0).getString("password")).isEqualTo("s3cret");
+
+    // So does one entry written back.
+    String entry = admin.get("/api/certificates/bundle").body();
+    assertThat(put("/api/certificates/bundle", entry).statusCode()).isEqualTo(200);
+    assertThat(current().getJsonArray("certificates").getJsonObject(0).getString("password")).isEqualTo("s3cret");
+
+    // A placeholder for a certificate that has no password yet is a problem, not a password.
+    HttpResponse<String> unknown = put("/api/certificates/other", new JsonObject()
+        .put("pkcs12", p12.toString()).put("password", "***").encode());
+    assertThat(unknown.statusCode()).isEqualTo(400);
+    assertThat(new JsonObject(unknown.body()).getJsonArray("problems")).containsExactly(new JsonObject()
+        .put("path", "certificates[1].password").put("message", "'***' stands for the password the cluster's "
+            + "config already has for certificate 'other', and it has none; send the password"));
+    assertThat(admin.store.current().await().version()).isEqualTo(3);
   }
 
   @Test

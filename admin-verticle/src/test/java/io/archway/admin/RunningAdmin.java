@@ -2,11 +2,13 @@ package io.archway.admin;
 
 import io.archway.core.cluster.NodeRegistry;
 import io.archway.core.config.AdminConfig;
+import io.archway.core.config.NodeSections;
 import io.archway.core.health.HealthBoard;
 import io.archway.core.node.NodeContext;
 import io.archway.core.store.ConfigStore;
 import io.archway.core.store.ConfigWriter;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -15,6 +17,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 
 /** An admin verticle listening on a free loopback port, with local cluster state, and an HTTP client for it. */
@@ -46,7 +49,11 @@ final class RunningAdmin implements AutoCloseable {
     ConfigStore store = ConfigStore.open(vertx).await();
     NodeRegistry registry = NodeRegistry.open(vertx).await();
     HealthBoard board = HealthBoard.open(vertx).await();
-    ConfigWriter writer = new ConfigWriter(vertx, store, Path.of(".").toAbsolutePath());
+    Path baseDir = Path.of(".").toAbsolutePath();
+    // This node's own sections, which a whole-config write may carry unchanged (AdminConfigWriteTest).
+    JsonObject own = new JsonObject().put("admin", new JsonObject().put("port", 19090))
+        .put("node", new JsonObject().put("name", "node-a"));
+    ConfigWriter writer = new ConfigWriter(vertx, store, baseDir, new NodeSections(own, baseDir, Map.of("ADMIN_PORT", "19090")));
     AdminVerticle verticle =
         new AdminVerticle(node, new AdminConfig("127.0.0.1", 0, token), store, writer, registry, board);
     vertx.deployVerticle(verticle).await();

@@ -3,7 +3,9 @@ package io.archway.core.config;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -16,7 +18,8 @@ public final class ConfigDocument {
   public static final List<String> SHARED_KEYS = List.of("listeners", "pools", "certificates");
 
   private static final Set<String> FILE_KEYS = Set.of("cert", "key", "ca", "pkcs12");
-  private static final String REDACTED = "***";
+  /** What {@link #redacted} shows in place of a secret; written back, it keeps the secret. */
+  public static final String REDACTED = "***";
 
   private ConfigDocument() {}
 
@@ -61,6 +64,32 @@ public final class ConfigDocument {
       if (shared.containsKey(key)) merged.put(key, shared.getValue(key));
     }
     return merged;
+  }
+
+  /**
+   * Puts back the secrets a written document gives as {@code ***}, as {@link #redacted} showed them: a
+   * certificate's password becomes the password of the certificate of that name in {@code current}, so
+   * that a document read from the API can be changed and written back. Returns a problem for each
+   * {@code ***} with no such password to keep.
+   */
+  public static List<Problem> keepSecrets(JsonObject written, JsonObject current) {
+    List<Problem> problems = new ArrayList<>();
+    if (!(written.getValue("certificates") instanceof JsonArray certs)) return problems;
+    for (int i = 0; i < certs.size(); i++) {
+      if (!(certs.getValue(i) instanceof JsonObject cert) || !REDACTED.equals(cert.getValue("password"))) continue;
+      Object name = cert.getValue("name");
+      Optional<String> kept = entries(current, "certificates").stream()
+          .filter(c -> name != null && name.equals(c.getValue("name")))
+          .map(c -> c.getValue("password")).filter(String.class::isInstance).map(String.class::cast)
+          .findFirst();
+      if (kept.isPresent()) {
+        cert.put("password", kept.get());
+      } else {
+        problems.add(new Problem("certificates[" + i + "].password", "'" + REDACTED + "' stands for the password "
+            + "the cluster's config already has for certificate '" + name + "', and it has none; send the password"));
+      }
+    }
+    return problems;
   }
 
   /** A copy safe to show: passwords and tokens replaced by {@code ***}. */

@@ -5,6 +5,7 @@ import io.archway.core.config.ConfigDocument;
 import io.archway.core.config.ConfigParser;
 import io.archway.core.config.HostPort;
 import io.archway.core.config.InvalidConfigException;
+import io.archway.core.config.NodeSections;
 import io.archway.core.config.Problem;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -13,6 +14,8 @@ import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Every change to the cluster's config goes through here, from the admin API or the event bus:
@@ -23,20 +26,23 @@ public final class ConfigWriter {
 
   /** Sections of the config, each a list of entries with unique names. */
   public static final List<String> SECTIONS = ConfigDocument.SHARED_KEYS;
-  /** Top-level sections that belong to each node's own file. */
-  private static final List<String> NODE_KEYS = List.of("admin", "node", "cluster", "accessLog");
   /** Without If-Match, an entry edit that lost a race is redone on the newer config this many times. */
   private static final int ATTEMPTS = 5;
 
   private final Vertx vertx;
   private final ConfigStore store;
   private final Path baseDir;
+  private final NodeSections nodeSections;
 
-  /** {@code baseDir} resolves relative certificate paths in written configs (the node's config folder). */
-  public ConfigWriter(Vertx vertx, ConfigStore store, Path baseDir) {
+  /**
+   * {@code baseDir} resolves relative certificate paths in written configs (the node's config folder);
+   * {@code nodeSections} are this node's own, which a whole-config write may carry unchanged.
+   */
+  public ConfigWriter(Vertx vertx, ConfigStore store, Path baseDir, NodeSections nodeSections) {
     this.vertx = vertx;
     this.store = store;
     this.baseDir = baseDir;
+    this.nodeSections = nodeSections;
   }
 
   /**
@@ -45,13 +51,15 @@ public final class ConfigWriter {
    * not negative) is not the current one.
    */
   public Future<VersionedConfig> replace(JsonObject document, long expectedVersion) {
-    JsonObject shared;
-    try {
-      shared = validated(document);
-    } catch (InvalidConfigException e) {
-      return Future.failedFuture(e);
-    }
-    return store.replace(shared, expectedVersion).onSuccess(this::announce);
+    return store.current().compose(current -> {
+      JsonObject shared;
+      try {
+        shared = validated(document.copy(), current == null ? new JsonObject() : current.config());
+      } catch (InvalidConfigException e) {
+        return Future.failedFuture(e);
+      }
+      return store.replace(shared, expectedVersion);
+    }).onSuccess(this::announce);
   }
 
   /** Adds or replaces one entry of a section (listeners, pools, certificates), named by {@code name}. */
@@ -121,8 +129,8 @@ public final class ConfigWriter {
       }
       JsonObject shared;
       try {
-        JsonObject base = current == null ? ConfigDocument.shared(new JsonObject(), baseDir) : current.config().copy();
-        shared = validated(edit.apply(base, version));
+        JsonObject before = current == null ? ConfigDocument.shared(new JsonObject(), baseDir) : current.config();
+        shared = validated(edit.apply(before.copy(), version), before);
       } catch (RuntimeException e) {
         return Future.failedFuture(e);
       }
@@ -131,19 +139,22 @@ public final class ConfigWriter {
     }).onSuccess(this::announce);
   }
 
-  /** The shared part of {@code document}, or every problem that keeps it from being applied. */
-  private JsonObject validated(JsonObject document) {
-    List<Problem> problems = new ArrayList<>();
+  /**
+   * The shared part of {@code document} (changed in place: secrets sent back as {@code ***} become the
+   * ones {@code current} has), or every problem that keeps it from being applied.
+   */
+  private JsonObject validated(JsonObject document, JsonObject current) {
+    List<Problem> problems = new ArrayList<>(ConfigDocument.keepSecrets(document, current));
+    Set<String> placeholders = problems.stream().map(Problem::path).collect(Collectors.toSet());
     JsonObject shared = ConfigDocument.shared(document, baseDir);
+    problems.addAll(nodeSections.changes(document));
     for (String key : document.fieldNames()) {
-      if (NODE_KEYS.contains(key)) {
-        problems.add(new Problem(key, "belongs to each node's own file and cannot be changed through the "
-            + "cluster's config; send only " + String.join(", ", SECTIONS)));
-      } else if (!SECTIONS.contains(key)) {
+      if (!SECTIONS.contains(key) && !NodeSections.KEYS.contains(key)) {
         shared.put(key, document.getValue(key)); // the parser names it as an unknown key
       }
     }
-    problems.addAll(ConfigParser.problems(shared, baseDir));
+    // A placeholder with no secret behind it is named once, not again as a wrong password.
+    ConfigParser.problems(shared, baseDir).stream().filter(p -> !placeholders.contains(p.path())).forEach(problems::add);
     if (!problems.isEmpty()) throw new InvalidConfigException(problems);
     return shared;
   }

@@ -4,6 +4,7 @@ import io.archway.admin.AdminVerticle;
 import io.archway.core.bus.EventBusAddresses;
 import io.archway.core.cluster.NodeInfo;
 import io.archway.core.cluster.NodeRegistry;
+import io.archway.core.config.NodeSections;
 import io.archway.core.config.ConfigDocument;
 import io.archway.core.config.ConfigParser;
 import io.archway.core.config.GatewayConfig;
@@ -136,7 +137,7 @@ public final class GatewayNode {
     applied = applies("ok");
     applyFailures = applies("failed");
     int instances = Runtime.getRuntime().availableProcessors();
-    ConfigWriter writer = new ConfigWriter(vertx, store, baseDir);
+    ConfigWriter writer = new ConfigWriter(vertx, store, baseDir, new NodeSections(localDocument, baseDir, System.getenv()));
     // One writer for the node's verticles: stdout, or the file of this node's config (opened now, so a
     // file that cannot be opened fails the start rather than losing lines).
     try {
