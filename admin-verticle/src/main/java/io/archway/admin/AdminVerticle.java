@@ -23,12 +23,15 @@ import io.archway.core.store.ConfigStore;
 import io.archway.core.store.ConfigWriter;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.PlatformHandler;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import java.lang.System.Logger.Level;
 import java.util.List;
 
@@ -115,8 +118,13 @@ public final class AdminVerticle extends VerticleBase {
 
   private Router router(DashboardPage page) {
     Router router = Router.router(vertx);
-    router.get("/healthz").handler(new LivenessHandler());
-    router.get("/readyz").handler(new ReadinessHandler(node.status()));
+    // HEAD as well as GET: load balancers and uptime checkers probe with either.
+    LivenessHandler liveness = new LivenessHandler();
+    ReadinessHandler readiness = new ReadinessHandler(node.status());
+    router.get("/healthz").handler(liveness);
+    router.head("/healthz").handler(liveness);
+    router.get("/readyz").handler(readiness);
+    router.head("/readyz").handler(readiness);
     router.get("/metrics").handler(new MetricsHandler(node.metrics()));
     router.get("/").handler(page);
     router.get("/dashboard/dashboard.js").handler(page::script);
@@ -137,9 +145,10 @@ public final class AdminVerticle extends VerticleBase {
     ConfigWrites writes = new ConfigWrites(writer, rejections);
     // On the write routes only: a catch-all body route would turn a GET of an unknown path into a 405.
     BodyHandler body = BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES);
-    router.put("/api/config").handler(body).handler(writes::replaceAll);
+    router.put("/api/config").handler(CONFIG_TEXT).handler(body).handler(writes::replaceAll);
     for (String section : SECTIONS) {
-      router.put("/api/" + section + "/:name").handler(body).handler(ctx -> writes.putEntry(ctx, section));
+      router.put("/api/" + section + "/:name").handler(CONFIG_TEXT).handler(body)
+          .handler(ctx -> writes.putEntry(ctx, section));
       router.delete("/api/" + section + "/:name").handler(ctx -> writes.deleteEntry(ctx, section));
     }
     router.post("/api/pools/:pool/targets/:address/drain").handler(writes::drainTarget);
@@ -148,5 +157,22 @@ public final class AdminVerticle extends VerticleBase {
     router.route().failureHandler(failure);
     for (int status : new int[] {400, 404, 405, 413, 500}) router.errorHandler(status, failure);
     return router;
+  }
+
+  /**
+   * A write's body is config text, JSON or YAML, whatever its {@code Content-Type} says. {@code curl
+   * --data-binary @file} labels it {@code application/x-www-form-urlencoded}, which the body handler
+   * would decode as a form (and refuse past 1 KiB), so that label and {@code multipart/form-data} are
+   * replaced before it reads the body.
+   */
+  private static final PlatformHandler CONFIG_TEXT = AdminVerticle::configText;
+
+  private static void configText(RoutingContext ctx) {
+    String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
+    if (type != null && (type.regionMatches(true, 0, "application/x-www-form-urlencoded", 0, 33)
+        || type.regionMatches(true, 0, "multipart/", 0, 10))) {
+      ctx.request().headers().set(HttpHeaders.CONTENT_TYPE, "text/plain");
+    }
+    ctx.next();
   }
 }

@@ -37,11 +37,16 @@ class AdminVerticleTest {
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json; charset=utf-8");
     assertThat(new JsonObject(response.body())).isEqualTo(new JsonObject().put("status", "up"));
+
+    HttpResponse<String> head = admin.send("HEAD", "/healthz");
+    assertThat(head.statusCode()).isEqualTo(200);
+    assertThat(head.body()).isEmpty();
   }
 
   @Test
   void readyzIsStartingUntilAConfigIsAppliedThenReadyThenDraining() {
     assertThat(admin.get("/readyz").statusCode()).isEqualTo(503);
+    assertThat(admin.send("HEAD", "/readyz").statusCode()).isEqualTo(503);
     assertThat(new JsonObject(admin.get("/readyz").body())).isEqualTo(new JsonObject().put("status", "starting"));
 
     admin.node.status().applied(1);

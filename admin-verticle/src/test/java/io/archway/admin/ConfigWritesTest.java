@@ -71,6 +71,20 @@ class ConfigWritesTest {
   }
 
   @Test
+  void aBodyIsConfigTextWhateverItsContentTypeSays() {
+    // curl --data-binary @file labels the file a form; past 1 KiB a form decoder would refuse it.
+    String big = YAML + "#" + "x".repeat(4096) + "\n";
+    HttpResponse<String> form = put("/api/config", big, "Content-Type", "application/x-www-form-urlencoded");
+    assertThat(form.statusCode()).as(form.body()).isEqualTo(200);
+    HttpResponse<String> entry = put("/api/pools/cache", "targets: [{address: '127.0.0.1:11211'}]\n#" + "x".repeat(2048),
+        "Content-Type", "application/x-www-form-urlencoded");
+    assertThat(entry.statusCode()).as(entry.body()).isEqualTo(200);
+    HttpResponse<String> multipart = put("/api/config", big, "Content-Type", "multipart/form-data; boundary=x");
+    assertThat(multipart.statusCode()).as(multipart.body()).isEqualTo(200);
+    assertThat(admin.store.current().await().version()).isEqualTo(3);
+  }
+
+  @Test
   void anInvalidConfigIs400WithEveryProblemAndChangesNothing() {
     put("/api/config", YAML);
     HttpResponse<String> response = put("/api/config", """
