@@ -26,8 +26,12 @@ public final class ConfigWriter {
 
   /** Sections of the config, each a list of entries with unique names. */
   public static final List<String> SECTIONS = ConfigDocument.SHARED_KEYS;
-  /** Without If-Match, an entry edit that lost a race is redone on the newer config this many times. */
-  private static final int ATTEMPTS = 5;
+  /**
+   * Without If-Match, an entry edit that lost a race is redone on the newer config, up to this many
+   * times. Each loss is another writer's success, so this bounds how many writers may race at once
+   * (five was too few: eight concurrent PUTs of different listeners lost two of them with a 412).
+   */
+  private static final int ATTEMPTS = 100;
 
   private final Vertx vertx;
   private final ConfigStore store;
