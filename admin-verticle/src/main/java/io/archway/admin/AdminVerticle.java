@@ -57,6 +57,9 @@ public final class AdminVerticle extends VerticleBase {
   private final HealthBoard board;
   private final ConfigWriter writer;
   private volatile HttpServer server;
+  /** A second loopback address the API also answers on (the node's bind host), if any. */
+  private String alsoOn;
+  private volatile HttpServer alsoServer;
   private MessageConsumer<Object> applyConsumer;
   private final HealthEvents events = new HealthEvents();
 
@@ -68,6 +71,15 @@ public final class AdminVerticle extends VerticleBase {
     this.writer = writer;
     this.registry = registry;
     this.board = board;
+  }
+
+  /**
+   * Also answers on {@code host}, a loopback address, at the same port: a node given {@code --bind-host
+   * 127.0.0.2} and no {@code admin.host} is reached at 127.0.0.2 as well as at 127.0.0.1.
+   */
+  public AdminVerticle alsoListenOn(String host) {
+    this.alsoOn = host;
+    return this;
   }
 
   /** The port the API listens on (the one chosen by the system when configured as 0); 0 until started. */
@@ -87,33 +99,38 @@ public final class AdminVerticle extends VerticleBase {
     } catch (IllegalStateException e) {
       return Future.failedFuture(e);
     }
-    String address = new HostPort(admin.host(), admin.port()).toString();
     applyConsumer = ApplyConsumer.register(vertx, writer);
     events.listen(vertx);
     return DashboardPage.load(vertx, node.nodeName()).compose(page -> {
-      HttpServer http = vertx.createHttpServer(new HttpServerOptions()
-          .setHost(admin.host())
-          .setPort(admin.port())
-          .setIdleTimeout(IDLE_TIMEOUT_SECONDS));
-      return http.requestHandler(router(page)).listen()
-          .recover(e -> Future.failedFuture(new IllegalStateException(
-              "admin API cannot listen on " + address + ": " + e.getMessage()
-                  + " (another process on port " + admin.port() + "? set admin.port or --admin-port)", e)))
-          .onSuccess(s -> {
-            server = s;
-            LOG.log(Level.INFO, "admin API of node " + node.nodeName() + " on http://"
-                + new HostPort(admin.host(), s.actualPort())
-                + (admin.token().isPresent() ? " (/api needs the admin token)" : ""));
-          });
+      Router router = router(page);
+      return listen(router, admin.host(), admin.port())
+          .onSuccess(s -> server = s)
+          .compose(s -> alsoOn == null ? Future.succeededFuture(s)
+              : listen(router, alsoOn, s.actualPort()).onSuccess(also -> alsoServer = also).map(s))
+          .onSuccess(s -> LOG.log(Level.INFO, "admin API of node " + node.nodeName() + " on http://"
+              + new HostPort(admin.host(), s.actualPort())
+              + (alsoOn == null ? "" : " and http://" + new HostPort(alsoOn, s.actualPort()))
+              + (admin.token().isPresent() ? " (/api needs the admin token)" : "")));
     });
+  }
+
+  private Future<HttpServer> listen(Router router, String host, int port) {
+    String address = new HostPort(host, port).toString();
+    return vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port).setIdleTimeout(IDLE_TIMEOUT_SECONDS))
+        .requestHandler(router).listen()
+        .recover(e -> Future.failedFuture(new IllegalStateException(
+            "admin API cannot listen on " + address + ": " + e.getMessage()
+                + " (another process on port " + port + "? set admin.port or --admin-port)", e)));
   }
 
   @Override
   public Future<?> stop() {
     HttpServer s = server;
+    HttpServer also = alsoServer;
     Future<Void> consumers = Future.join(
         applyConsumer == null ? Future.succeededFuture() : applyConsumer.unregister(), events.close()).mapEmpty();
-    return s == null ? consumers : Future.join(consumers, s.close());
+    return Future.join(consumers, s == null ? Future.succeededFuture() : s.close(),
+        also == null ? Future.succeededFuture() : also.close());
   }
 
   private Router router(DashboardPage page) {

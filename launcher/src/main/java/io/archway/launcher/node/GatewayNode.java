@@ -4,12 +4,12 @@ import io.archway.admin.AdminVerticle;
 import io.archway.core.bus.EventBusAddresses;
 import io.archway.core.cluster.NodeInfo;
 import io.archway.core.cluster.NodeRegistry;
-import io.archway.core.config.NodeSections;
 import io.archway.core.config.ConfigDocument;
 import io.archway.core.config.ConfigParser;
 import io.archway.core.config.GatewayConfig;
 import io.archway.core.config.HostPort;
 import io.archway.core.config.InvalidConfigException;
+import io.archway.core.config.NodeSections;
 import io.archway.core.health.HealthBoard;
 import io.archway.core.metrics.MetricNames;
 import io.archway.core.node.ConfigApplier;
@@ -28,13 +28,14 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
-import java.nio.file.attribute.FileTime;
-import java.util.Optional;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -145,7 +146,9 @@ public final class GatewayNode {
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
-    return vertx.deployVerticle(new AdminVerticle(node, fileConfig.admin(), store, writer, registry, board))
+    AdminVerticle admin = new AdminVerticle(node, fileConfig.admin(), store, writer, registry, board);
+    adminAlsoOn().ifPresent(admin::alsoListenOn);
+    return vertx.deployVerticle(admin)
         .compose(id -> {
           health = new HealthVerticle(node, board);
           return vertx.deployVerticle(health);
@@ -282,6 +285,24 @@ public final class GatewayNode {
   }
 
   /** Where peers and operators reach this node's admin API: a wildcard bind says nothing, so name a host. */
+  /**
+   * The bind host, when {@code admin.host} is left to its default and the bind host is another loopback
+   * address: a node run with {@code --bind-host 127.0.0.2} answers its admin API there too.
+   */
+  private Optional<String> adminAlsoOn() {
+    boolean hostSet = localDocument.getValue("admin") instanceof JsonObject a && a.containsKey("host");
+    return fileConfig.node().bindHost()
+        .filter(h -> !hostSet && !h.equals(fileConfig.admin().host()) && isLoopbackLiteral(h));
+  }
+
+  private static boolean isLoopbackLiteral(String host) {
+    try {
+      return InetAddress.getByName(host).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      return false;
+    }
+  }
+
   private static String advertisedAdmin(GatewayConfig config) {
     String host = config.admin().host();
     if (host.equals("0.0.0.0") || host.equals("::")) {
