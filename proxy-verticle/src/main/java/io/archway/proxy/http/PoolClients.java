@@ -65,7 +65,7 @@ public final class PoolClients {
       boolean same = current != null && current.settings().equals(settings);
       HttpClientAgent client = same ? current.client() : client(pc, certificates);
       WebSocketClient webSockets = same ? current.webSockets() : webSockets(pc, certificates);
-      TargetConnections connections = same ? current.connections() : new TargetConnections(pc, resolver);
+      TargetConnections connections = same ? current.connections() : new TargetConnections(pc, resolver, p::connected);
       if (same) connections.keepOnly(targetKeys(p));
       HttpPool pool = same && current.pool().pool() == p ? current.pool()
           : new HttpPool(p, client, webSockets, connections, health);

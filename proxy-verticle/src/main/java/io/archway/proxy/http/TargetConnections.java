@@ -23,6 +23,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BiConsumer;
+import java.util.function.LongConsumer;
 
 /**
  * The HTTP/1.1 connections one proxy verticle keeps to the targets of one pool, for the listeners that
@@ -49,6 +50,7 @@ final class TargetConnections {
 
   private final PoolConfig config;
   private final AddressResolverGroup<InetSocketAddress> resolver;
+  private final LongConsumer connected;
   private final Map<String, Slot> slots = new HashMap<>();
   /** Set once the pool's settings changed or it is gone: no connection is kept or opened any more. */
   private boolean retired;
@@ -64,9 +66,11 @@ final class TargetConnections {
 
   private record Waiter(Target target, BackendTls tls, Channel client, BiConsumer<TargetConnection, Throwable> then) {}
 
-  TargetConnections(PoolConfig config, AddressResolverGroup<InetSocketAddress> resolver) {
+  /** {@code connected} takes the time each new connection took to open, its TLS handshake included. */
+  TargetConnections(PoolConfig config, AddressResolverGroup<InetSocketAddress> resolver, LongConsumer connected) {
     this.config = config;
     this.resolver = resolver;
+    this.connected = connected;
   }
 
   /**
@@ -179,6 +183,7 @@ final class TargetConnections {
       }
       Channel ch = connect.channel();
       if (w.tls() == null) {
+        connected.accept(System.nanoTime() - start);
         w.then().accept(connection, null);
         return;
       }
@@ -186,6 +191,7 @@ final class TargetConnections {
       w.tls().handshake(ch, target.address().host(), target.address().port(), left).addListener(hs -> {
         if (hs.isSuccess()) {
           EarlyBytes.release(ch);
+          connected.accept(System.nanoTime() - start);
           w.then().accept(connection, null);
         } else {
           HandshakeLog.targetFailed(config.name(), target.key(), hs.cause());

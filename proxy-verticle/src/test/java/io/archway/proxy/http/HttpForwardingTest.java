@@ -83,6 +83,11 @@ class HttpForwardingTest {
     return send(HttpMethod.GET, uri, null);
   }
 
+  /** Whether this path reports each target connection's open time ({@code archway_backend_connect_seconds}). */
+  boolean timesTargetConnects() {
+    return true;
+  }
+
   @Test
   void forwardedHeadersTellTheTargetAboutTheClient() throws Exception {
     apply(httpListener("web", port, new JsonArray().add(route("app"))), httpPool("app", app.address()));
@@ -274,5 +279,7 @@ class HttpForwardingTest {
     assertThat(line.getDouble("upstreamMs")).isNotNull();
     assertThat(gateway.counter(MetricNames.LISTENER_CONNECTIONS, "listener", "web")).isGreaterThanOrEqualTo(1);
     assertThat(gateway.counter(MetricNames.LISTENER_BYTES, "listener", "web", "direction", "out")).isPositive();
+    // The one connection the request opened to the target, timed as the TCP relay's are.
+    assertThat(gateway.timerCount(MetricNames.BACKEND_CONNECT, "pool", "app")).isEqualTo(timesTargetConnects() ? 1 : 0);
   }
 }

@@ -9,4 +9,10 @@ class HttpForwardingVertxPathTest extends HttpForwardingTest {
   JsonObject path(JsonObject config) {
     return HttpRoutingTest.onVertxPath(config);
   }
+
+  /** Vert.x's pooled client does not tell when a request opened a connection: not timed yet (configuration.md). */
+  @Override
+  boolean timesTargetConnects() {
+    return false;
+  }
 }
