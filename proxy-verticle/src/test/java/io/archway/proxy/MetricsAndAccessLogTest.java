@@ -78,6 +78,7 @@ class MetricsAndAccessLogTest {
         .contains("archway_listener_connections_total{listener=\"m\"} 4.0")
         .contains("archway_listener_bytes_total{direction=\"in\",listener=\"m\"} 4000.0")
         .contains("archway_listener_bytes_total{direction=\"out\",listener=\"m\"} 4012.0")
+        .contains("# HELP archway_listener_bytes_total Bytes from clients (direction in) and to clients (direction out)")
         .contains("archway_listener_rejected_total{listener=\"m\",reason=\"connect_failed\"} 0.0")
         .contains("archway_backend_connect_seconds_bucket{pool=\"p\",le=\"0.005\"}")
         .contains("archway_backend_connect_seconds_count{pool=\"p\"} 4")

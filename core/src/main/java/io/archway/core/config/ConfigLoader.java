@@ -30,8 +30,9 @@ public final class ConfigLoader {
   public static Future<JsonObject> load(Vertx vertx, Path file, Map<String, String> env) {
     Path absolute = file.toAbsolutePath().normalize();
     if (!Files.isRegularFile(absolute)) {
-      return Future.failedFuture(new InvalidConfigException(
-          List.of(new Problem("", "config file " + absolute + " does not exist"))));
+      return Future.failedFuture(new InvalidConfigException(List.of(new Problem("", Files.isDirectory(absolute)
+          ? absolute + " is a folder; name the config file in it, such as " + absolute.resolve("gateway.yaml")
+          : "config file " + absolute + " does not exist"))));
     }
     ConfigStoreOptions store = new ConfigStoreOptions()
         .setType("file")

@@ -58,6 +58,9 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> ConfigLoader.load(vertx, dir.resolve("none.yaml"), Map.of()).await())
         .isInstanceOf(InvalidConfigException.class)
         .hasMessage("config file " + dir.resolve("none.yaml") + " does not exist");
+    assertThatThrownBy(() -> ConfigLoader.load(vertx, dir, Map.of()).await())
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessage(dir + " is a folder; name the config file in it, such as " + dir.resolve("gateway.yaml"));
   }
 
   @Test

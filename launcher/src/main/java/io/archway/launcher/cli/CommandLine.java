@@ -53,9 +53,9 @@ public record CommandLine(String command, Map<String, String> options, Optional<
     OPTIONS.forEach(o -> variables.put(o, "ARCHWAY_" + o.toUpperCase().replace('-', '_')));
     Map<String, String> options = options(args, variables, env);
     for (String port : List.of("admin-port", "cluster-port")) {
-      if (options.containsKey(port)) checkPort(port, options.get(port));
+      if (options.containsKey(port)) checkPort(source(port, args, variables), options.get(port));
     }
-    if (options.containsKey("cluster-join")) checkJoin(options.get("cluster-join"));
+    if (options.containsKey("cluster-join")) checkJoin(source("cluster-join", args, variables), options.get("cluster-join"));
     return new CommandLine(command, options, Optional.empty());
   }
 
@@ -86,19 +86,25 @@ public record CommandLine(String command, Map<String, String> options, Optional<
     return options;
   }
 
-  private static void checkPort(String name, String value) {
+  /** Where option {@code name} came from, for a message: {@code --name}, or the variable that set it. */
+  private static String source(String name, String[] args, Map<String, String> variables) {
+    boolean given = Arrays.stream(args).anyMatch(a -> a.equals("--" + name) || a.startsWith("--" + name + "="));
+    return given ? "--" + name : variables.get(name) + " (--" + name + ")";
+  }
+
+  private static void checkPort(String source, String value) {
     try {
       int p = Integer.parseInt(value);
       if (p >= 1 && p <= 65535) return;
     } catch (NumberFormatException e) {
       // fall through to the message
     }
-    throw new UsageException("--" + name + ": '" + value + "' is not a port (1-65535)");
+    throw new UsageException(source + ": '" + value + "' is not a port (1-65535)");
   }
 
-  private static void checkJoin(String value) {
+  private static void checkJoin(String source, String value) {
     if (Arrays.stream(ClusterJoin.values()).anyMatch(j -> j.keyword().equals(value))) return;
-    throw new UsageException("--cluster-join: '" + value + "' is not one of tcp-ip, kubernetes");
+    throw new UsageException(source + ": '" + value + "' is not one of tcp-ip, kubernetes");
   }
 
   /**

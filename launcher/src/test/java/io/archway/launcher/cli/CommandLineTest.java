@@ -25,6 +25,13 @@ class CommandLineTest {
   void badInputNamesTheOption() {
     assertThatThrownBy(() -> CommandLine.parse(new String[] {"run", "--admin-port", "http"}, Map.of()))
         .hasMessage("--admin-port: 'http' is not a port (1-65535)");
+    assertThatThrownBy(() -> CommandLine.parse(new String[] {"run", "--cluster-port=0"}, Map.of()))
+        .hasMessage("--cluster-port: '0' is not a port (1-65535)");
+    // A bad value from the environment names the variable that set it.
+    assertThatThrownBy(() -> CommandLine.parse(new String[] {"run"}, Map.of("ARCHWAY_ADMIN_PORT", "abc")))
+        .hasMessage("ARCHWAY_ADMIN_PORT (--admin-port): 'abc' is not a port (1-65535)");
+    assertThatThrownBy(() -> CommandLine.parse(new String[] {"run"}, Map.of("ARCHWAY_CLUSTER_JOIN", "dns")))
+        .hasMessage("ARCHWAY_CLUSTER_JOIN (--cluster-join): 'dns' is not one of tcp-ip, kubernetes");
     assertThatThrownBy(() -> CommandLine.parse(new String[] {"run", "--colour", "x"}, Map.of()))
         .hasMessage("unknown option --colour");
     assertThatThrownBy(() -> CommandLine.parse(new String[] {"start"}, Map.of()))
@@ -42,7 +49,7 @@ class CommandLineTest {
     JsonObject doc = cli.applyTo(new JsonObject().put("cluster", new JsonObject().put("port", 5701)));
     assertThat(doc.getJsonObject("cluster")).isEqualTo(new JsonObject().put("port", 5701).put("join", "kubernetes")
         .put("serviceDns", "archway-hazelcast.archway.svc.cluster.local").put("host", "10.1.2.3"));
-    assertThatThrownBy(() -> CommandLine.parse(new String[] {"run"}, Map.of("ARCHWAY_CLUSTER_JOIN", "dns")))
+    assertThatThrownBy(() -> CommandLine.parse(new String[] {"run", "--cluster-join", "dns"}, Map.of()))
         .hasMessage("--cluster-join: 'dns' is not one of tcp-ip, kubernetes");
   }
 }

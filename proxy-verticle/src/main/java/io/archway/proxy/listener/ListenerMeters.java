@@ -22,6 +22,8 @@ public final class ListenerMeters {
   public static final String CLOSED = "archway.listener.connections.closed";
   public static final String TAG_TERMINATION = "termination";
 
+  private static final String BYTES_HELP = "Bytes from clients (direction in) and to clients (direction out)";
+
   private final MeterRegistry registry;
   private final String listener;
   private final Counter accepted;
@@ -40,8 +42,9 @@ public final class ListenerMeters {
         .description("Client connections accepted")
         .tag(MetricNames.TAG_LISTENER, listener)
         .register(registry);
-    this.bytesIn = bytes("in", "Bytes read from clients");
-    this.bytesOut = bytes("out", "Bytes relayed to clients");
+    // One description for both: Prometheus shows one HELP line per metric name.
+    this.bytesIn = bytes("in", BYTES_HELP);
+    this.bytesOut = bytes("out", BYTES_HELP);
     for (Termination t : Termination.values()) {
       if (t.rejection()) rejected(t);
     }
