@@ -153,7 +153,7 @@ public final class AdminVerticle extends VerticleBase {
     for (String section : SECTIONS) {
       router.get("/api/" + section + "/:name").handler(ctx -> config.entry(ctx, section));
     }
-    HealthResource health = new HealthResource(board);
+    HealthResource health = new HealthResource(board, store);
     router.get("/api/health").handler(health::handle);
     router.get("/api/events").handler(events::handle);
     ClusterResource cluster = new ClusterResource(registry, store);
