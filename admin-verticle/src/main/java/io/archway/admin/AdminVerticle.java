@@ -49,6 +49,13 @@ public final class AdminVerticle extends VerticleBase {
   private static final List<String> SECTIONS = List.of("listeners", "pools", "certificates");
   private static final int IDLE_TIMEOUT_SECONDS = 60;
   private static final long MAX_BODY_BYTES = 4L * 1024 * 1024;
+  /**
+   * A write's body is config text, JSON or YAML, whatever its {@code Content-Type} says. {@code curl
+   * --data-binary @file} labels it {@code application/x-www-form-urlencoded}, which the body handler
+   * would decode as a form (and refuse past 1 KiB), so that label and {@code multipart/form-data} are
+   * replaced before it reads the body.
+   */
+  private static final PlatformHandler CONFIG_TEXT = AdminVerticle::configText;
 
   private final NodeContext node;
   private final AdminConfig admin;
@@ -176,14 +183,7 @@ public final class AdminVerticle extends VerticleBase {
     return router;
   }
 
-  /**
-   * A write's body is config text, JSON or YAML, whatever its {@code Content-Type} says. {@code curl
-   * --data-binary @file} labels it {@code application/x-www-form-urlencoded}, which the body handler
-   * would decode as a form (and refuse past 1 KiB), so that label and {@code multipart/form-data} are
-   * replaced before it reads the body.
-   */
-  private static final PlatformHandler CONFIG_TEXT = AdminVerticle::configText;
-
+  /** See {@link #CONFIG_TEXT}. */
   private static void configText(RoutingContext ctx) {
     String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
     if (type != null && (type.regionMatches(true, 0, "application/x-www-form-urlencoded", 0, 33)
