@@ -103,7 +103,8 @@ public final class GatewayNode {
     GatewayConfig fileConfig;
     try {
       fileConfig = ConfigParser.parse(document, baseDir);
-    } catch (InvalidConfigException e) {
+      new StateDir(Path.of(fileConfig.node().stateDir())).checkWritable();
+    } catch (InvalidConfigException | IllegalStateException e) {
       return Future.failedFuture(e);
     }
     NodeContext node = NodeContext.create(fileConfig.node().name().orElseGet(GatewayNode::hostName));

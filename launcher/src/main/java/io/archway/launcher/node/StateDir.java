@@ -37,6 +37,23 @@ final class StateDir {
     return dir.resolve(APPLIED);
   }
 
+  /**
+   * Fails with a message naming the folder unless it exists (or can be made) and takes a file: checked at
+   * start, so that a node that could never keep its state does not run as if it did.
+   */
+  void checkWritable() {
+    Path probe = dir.resolve(APPLIED + ".probe");
+    try {
+      Files.createDirectories(dir);
+      Files.deleteIfExists(probe);
+      Files.createFile(probe);
+      Files.delete(probe);
+    } catch (IOException | SecurityException e) {
+      throw new IllegalStateException("state dir " + dir + " cannot be written (" + e.getClass().getSimpleName()
+          + ": " + e.getMessage() + "); set --state-dir or node.stateDir to a folder this process can write", e);
+    }
+  }
+
   /** Writes {@code {"version":N,"config":{...}}}; a crash leaves the old file or the new one, never half. */
   void writeApplied(VersionedConfig applied) throws IOException {
     Files.createDirectories(dir);

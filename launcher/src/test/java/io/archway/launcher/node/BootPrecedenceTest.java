@@ -1,6 +1,7 @@
 package io.archway.launcher.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.archway.core.store.ConfigStore;
 import io.archway.core.store.VersionedConfig;
@@ -39,6 +40,17 @@ class BootPrecedenceTest {
 
   private static String poolName(VersionedConfig config) {
     return config.config().getJsonArray("pools").getJsonObject(0).getString("name");
+  }
+
+  @Test
+  void aStateDirThatCannotBeWrittenStopsTheStartNamingIt() throws Exception {
+    NodeDocuments docs = new NodeDocuments(dir, "127.0.0.2");
+    Path notAFolder = Files.writeString(dir.resolve("plain-file"), "x");
+    JsonObject document = document(docs, "p");
+    document.getJsonObject("node").put("stateDir", notAFolder.resolve("state").toString());
+    assertThatThrownBy(() -> GatewayNode.start(document, docs.file(0)).await())
+        .hasMessageStartingWith("state dir " + notAFolder.resolve("state") + " cannot be written (")
+        .hasMessageEndingWith("; set --state-dir or node.stateDir to a folder this process can write");
   }
 
   @Test
