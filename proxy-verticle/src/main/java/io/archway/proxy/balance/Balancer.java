@@ -5,7 +5,9 @@ import java.util.function.IntPredicate;
 
 /**
  * Picks the target of a new connection among a pool's targets. One per pool per proxy verticle, used on
- * that verticle's event loop only, so implementations need no synchronization for their own state.
+ * that verticle's event loop only, so implementations need no synchronization for their own state;
+ * except {@code round-robin} and {@code weighted-round-robin}, one per pool per node, shared by the event
+ * loops so that the turn is the node's (their picks are synchronized).
  */
 public interface Balancer {
 

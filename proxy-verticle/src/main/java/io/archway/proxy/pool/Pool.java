@@ -102,7 +102,18 @@ public final class Pool {
         .serviceLevelObjectives(CONNECT_BUCKETS)
         .register(registry);
     this.retryMeters = new RetryMeters(registry, config.name());
-    this.balancer = Balancer.of(config.balance(), candidates);
+    this.balancer = switch (config.balance()) {
+      case ROUND_ROBIN, WEIGHTED_ROUND_ROBIN -> active.turns(config.name(), config.balance() + " " + targetList(),
+          () -> Balancer.of(config.balance(), candidates));
+      default -> Balancer.of(config.balance(), candidates);
+    };
+  }
+
+  /** The targets in order, with their weights: what a shared balancer's turn is kept for. */
+  private String targetList() {
+    StringBuilder list = new StringBuilder();
+    for (int i = 0; i < candidates.size(); i++) list.append(candidates.key(i)).append('*').append(candidates.weight(i)).append(' ');
+    return list.toString();
   }
 
   /** Counts retries and the clients they saved. */

@@ -55,9 +55,28 @@ class BalanceOverSocketsTest {
     apply("weighted-round-robin", 1, 3);
     Map<String, Integer> counts = new HashMap<>();
     for (int i = 0; i < 400; i++) counts.merge(greeting(null, false), 1, Integer::sum);
-    // Each event loop keeps its own smooth sequence; together they are off by at most a cycle each.
-    assertThat(counts.get("T0")).isBetween(95, 105);
-    assertThat(counts.get("T1")).isBetween(295, 305);
+    assertThat(counts.get("T0")).isEqualTo(100);
+    assertThat(counts.get("T1")).isEqualTo(300);
+  }
+
+  @Test
+  void roundRobinTakesTheTargetsInTurnWhicheverEventLoopAccepts() throws Exception {
+    apply("round-robin", 1, 1, 1);
+    List<String> order = new ArrayList<>();
+    for (int i = 0; i < 30; i++) order.add(greeting(null, false));
+    // One turn for the node: every three consecutive clients reach the three targets.
+    for (int i = 0; i + 3 <= order.size(); i++) {
+      assertThat(order.subList(i, i + 3)).as("clients %d-%d of %s", i, i + 2, order).doesNotHaveDuplicates();
+    }
+  }
+
+  @Test
+  void weightedRoundRobinInterleavesAsDocumented() throws Exception {
+    apply("weighted-round-robin", 5, 1, 1);
+    List<String> order = new ArrayList<>();
+    for (int i = 0; i < 14; i++) order.add(greeting(null, false));
+    // configuration.md: weights 5, 1, 1 give a a b a c a a, never five a in a row.
+    assertThat(String.join(" ", order)).isEqualTo("T0 T0 T1 T0 T2 T0 T0 T0 T0 T1 T0 T2 T0 T0");
   }
 
   @Test
