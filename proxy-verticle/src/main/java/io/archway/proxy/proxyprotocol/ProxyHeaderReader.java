@@ -47,6 +47,7 @@ public final class ProxyHeaderReader extends ChannelInboundHandlerAdapter {
     Promise<Header> promise = channel.eventLoop().newPromise();
     channel.pipeline().addFirst(NAME, new ProxyHeaderReader(promise, timeoutMillis));
     channel.pipeline().addFirst(DECODER, new HAProxyMessageDecoder());
+    channel.pipeline().addFirst(ProxyHeaderPrefix.NAME, new ProxyHeaderPrefix());
     channel.config().setAutoRead(true);
     return promise;
   }

@@ -170,6 +170,23 @@ class ProxyProtocolTest {
   }
 
   @Test
+  void firstBytesThatCannotBeginAHeaderCloseTheClientAtOnceNotAtTheDeadline() throws Exception {
+    // No line end: Netty's decoder alone would wait for one until the 10 s deadline.
+    gateway.apply(config(listener("l", port, "p").put("acceptProxyProtocol", true), pool("p", backend.address())));
+    long start = System.nanoTime();
+    for (String bad : List.of("hello", "PROXX", "\r\n\r\nX")) {
+      try (Socket client = client(null, "127.0.0.1")) {
+        client.getOutputStream().write(bad.getBytes(StandardCharsets.US_ASCII));
+        assertThat(Streams.closedByPeer(client)).as(bad).isTrue();
+      }
+    }
+    assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).isLessThan(java.time.Duration.ofSeconds(5));
+    Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() ->
+        gateway.counter(MetricNames.LISTENER_REJECTED, "listener", "l", "reason", "proxy_protocol") == 3);
+    assertThat(backend.connections()).isZero();
+  }
+
+  @Test
   void aClientThatHalfClosesBeforeItsHeaderIsClosedAtOnceNotAtTheDeadline() throws Exception {
     // The relay allows half-closure, so the FIN is an event, not a close: it must still end the wait.
     gateway.apply(config(listener("l", port, "p").put("acceptProxyProtocol", true), pool("p", backend.address())));
