@@ -19,9 +19,14 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * A TLS probe: the target is up when it completes a TLS handshake within the timeout, with the same
- * trust, server name, host name check and client certificate the proxy uses for the pool.
+ * trust, server name, host name check and client certificate the proxy uses for the pool; with TLS 1.3,
+ * and when the target has not closed the connection {@link #TLS13_VERDICT_MILLIS} later (a TLS 1.3
+ * server refuses a client certificate only after the handshake).
  */
 public final class TlsProbe implements Check {
+
+  /** How long a TLS 1.3 probe waits after the handshake for the target to refuse the client certificate. */
+  static final long TLS13_VERDICT_MILLIS = 250;
 
   private final NetClient client;
   private final SslContext context;
@@ -57,17 +62,35 @@ public final class TlsProbe implements Check {
       // A PROXY header goes before the handshake, in clear, as the proxy sends it.
       if (header != null) ((NetSocketInternal) socket).channelHandlerContext().writeAndFlush(Unpooled.wrappedBuffer(header));
       channel.pipeline().addFirst("archway-probe-tls", tls);
+      // A failed handshake is this probe's result, not an error for Vert.x to log (at SEVERE, per probe).
+      socket.exceptionHandler(e -> { });
       Promise<Void> done = Promise.promise();
       tls.handshakeFuture().addListener(f -> {
-        // Closing says close_notify first: a polite end for a probe the target just served.
-        channel.close();
-        if (f.isSuccess()) {
-          done.tryComplete();
-        } else {
+        if (!f.isSuccess()) {
+          channel.close();
           Throwable cause = f.cause();
           while (cause.getCause() != null && cause.getMessage() == null) cause = cause.getCause();
           done.tryFail("TLS handshake failed: " + cause.getMessage());
+          return;
         }
+        if (!"TLSv1.3".equals(tls.engine().getSession().getProtocol())) {
+          // Closing says close_notify first: a polite end for a probe the target just served.
+          channel.close();
+          done.tryComplete();
+          return;
+        }
+        // TLS 1.3: the target judges the client certificate after the client's side of the handshake is
+        // done, and a refusal arrives as an alert and a close. Wait for it a little before calling it up.
+        long left = Math.max(1, millis - (System.nanoTime() - start) / 1_000_000);
+        var verdict = channel.eventLoop().schedule(() -> {
+          done.tryComplete();
+          channel.close();
+        }, Math.min(left, TLS13_VERDICT_MILLIS), TimeUnit.MILLISECONDS);
+        channel.closeFuture().addListener(c -> {
+          verdict.cancel(false);
+          done.tryFail("the target closed the connection right after the TLS 1.3 handshake (did it refuse "
+              + "the client certificate?)");
+        });
       });
       return done.future();
     });
