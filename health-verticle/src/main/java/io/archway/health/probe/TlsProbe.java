@@ -25,7 +25,10 @@ import java.util.concurrent.TimeoutException;
  */
 public final class TlsProbe implements Check {
 
-  /** How long a TLS 1.3 probe waits after the handshake for the target to refuse the client certificate. */
+  /**
+   * How long a TLS 1.3 probe waits after the handshake for the target to refuse the client certificate
+   * (at most half the time its timeout leaves).
+   */
   static final long TLS13_VERDICT_MILLIS = 250;
 
   private final NetClient client;
@@ -80,12 +83,13 @@ public final class TlsProbe implements Check {
           return;
         }
         // TLS 1.3: the target judges the client certificate after the client's side of the handshake is
-        // done, and a refusal arrives as an alert and a close. Wait for it a little before calling it up.
-        long left = Math.max(1, millis - (System.nanoTime() - start) / 1_000_000);
+        // done, and a refusal arrives as an alert and a close. Wait for it a little before calling it up,
+        // well inside the probe's timeout.
+        long left = Math.max(0, millis - (System.nanoTime() - start) / 1_000_000);
         var verdict = channel.eventLoop().schedule(() -> {
           done.tryComplete();
           channel.close();
-        }, Math.min(left, TLS13_VERDICT_MILLIS), TimeUnit.MILLISECONDS);
+        }, Math.min(left / 2, TLS13_VERDICT_MILLIS), TimeUnit.MILLISECONDS);
         channel.closeFuture().addListener(c -> {
           verdict.cancel(false);
           done.tryFail("the target closed the connection right after the TLS 1.3 handshake (did it refuse "
