@@ -218,6 +218,10 @@ final class HttpConfigParser {
     } else if (!http && httpPool) {
       problems.add(new Problem(at, "pool '" + pool + "' speaks " + p.keyword()
           + "; a " + listener.keyword() + " listener relays to pools of protocol tcp or tls"));
+    } else if (listener == ListenerProtocol.TLS_PASSTHROUGH && p == PoolProtocol.TLS) {
+      // The client's own TLS goes through unchanged: a tls pool would wrap it in a second TLS.
+      problems.add(new Problem(at, "pool '" + pool + "' re-encrypts (protocol tls); a tls-passthrough listener "
+          + "forwards the client's TLS bytes unchanged, to pools of protocol tcp"));
     }
   }
 }

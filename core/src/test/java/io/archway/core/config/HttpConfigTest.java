@@ -113,6 +113,18 @@ class HttpConfigTest {
         "listeners[0].http2: only applies to a listener whose protocol is http or https (this one is tcp)",
         "listeners[0].pool: pool 'app' speaks http; a tcp listener relays to pools of protocol tcp or tls");
 
+    // A passthrough listener's client TLS goes through unchanged: a re-encrypting pool would wrap it again.
+    JsonObject passthrough = new JsonObject().put("name", "e").put("protocol", "tls-passthrough")
+        .put("host", "127.0.0.1").put("port", 7001).put("pool", "reenc")
+        .put("sni", new JsonArray().add(new JsonObject().put("hosts", new JsonArray().add("a.example.com")).put("pool", "reenc")));
+    JsonObject tlsPool = new JsonObject().put("name", "reenc").put("protocol", "tls")
+        .put("targets", new JsonArray().add(new JsonObject().put("address", "127.0.0.1:7443")));
+    assertThat(problems(config(passthrough, tlsPool))).containsExactlyInAnyOrder(
+        "listeners[0].pool: pool 'reenc' re-encrypts (protocol tls); a tls-passthrough listener forwards the "
+            + "client's TLS bytes unchanged, to pools of protocol tcp",
+        "listeners[0].sni[0].pool: pool 'reenc' re-encrypts (protocol tls); a tls-passthrough listener forwards the "
+            + "client's TLS bytes unchanged, to pools of protocol tcp");
+
     JsonObject bare = httpListener(new JsonArray()).copy();
     bare.remove("routes");
     assertThat(problems(config(bare, httpPool("app")))).containsExactly(
