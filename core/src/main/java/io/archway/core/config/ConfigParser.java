@@ -268,6 +268,8 @@ public final class ConfigParser {
   private PoolTlsConfig poolTls(ConfigReader r) {
     Optional<String> trustCa = r.string("trustCa");
     Optional<String> sni = r.string("sni");
+    sni.filter(name -> !DNS_NAME.matcher(name).matches()).ifPresent(name -> r.problem("sni",
+        "'" + name + "' is not a server name to send (a DNS name such as redis.internal)"));
     boolean verify = r.bool("verifyHostname", true);
     Optional<String> certificate = r.string("certificate");
     r.finish();

@@ -132,6 +132,16 @@ class ConfigParserTest {
   }
 
   @Test
+  void aPoolsSniMustBeAServerName() {
+    JsonObject pool = pool("p", "127.0.0.1:6379").put("protocol", "tls");
+    pool.put("tls", new JsonObject().put("sni", "bad name!"));
+    assertThat(problems(config(new JsonArray(), new JsonArray().add(pool)))).containsExactly(
+        "pools[0].tls.sni: 'bad name!' is not a server name to send (a DNS name such as redis.internal)");
+    pool.put("tls", new JsonObject().put("sni", "redis.internal"));
+    assertThat(problems(config(new JsonArray(), new JsonArray().add(pool)))).isEmpty();
+  }
+
+  @Test
   void tlsBelowOnePointTwoIsRefused() {
     JsonObject json = new JsonObject()
         .put("certificates", new JsonArray())
