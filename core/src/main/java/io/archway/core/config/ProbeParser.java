@@ -19,7 +19,10 @@ final class ProbeParser {
   }
 
   ProbeConfig probe(ConfigReader r) {
+    int before = problems.size();
     ProbeType type = r.keyword("type", ProbeType.class, ProbeType.TCP);
+    // A type that could not be read is named once; the http keys are then not judged against a guess.
+    boolean typeRead = problems.size() == before;
     Duration interval =
         r.duration("interval", ProbeConfig.DEFAULT_INTERVAL, Duration.ofMillis(100), Duration.ofHours(1));
     Duration timeout = r.duration("timeout", ProbeConfig.DEFAULT_TIMEOUT, Duration.ofMillis(10), Duration.ofMinutes(5));
@@ -28,7 +31,7 @@ final class ProbeParser {
     if (timeout.compareTo(interval) > 0) {
       r.problem("timeout", Durations.format(timeout) + " is longer than the interval " + Durations.format(interval));
     }
-    ProbeHttpConfig http = probeHttp(r, type);
+    ProbeHttpConfig http = probeHttp(r, type, typeRead);
     r.finish();
     return new ProbeConfig(type, interval, timeout, unhealthy, healthy, http);
   }
@@ -36,10 +39,10 @@ final class ProbeParser {
   private static final List<String> HTTP_PROBE_KEYS = List.of("path", "host", "expectStatus", "expectBody");
 
   /** The keys of an {@code http} probe; each one is an error on a probe of another type. */
-  private ProbeHttpConfig probeHttp(ConfigReader r, ProbeType type) {
+  private ProbeHttpConfig probeHttp(ConfigReader r, ProbeType type, boolean typeRead) {
     if (type != ProbeType.HTTP) {
       for (String key : HTTP_PROBE_KEYS) {
-        if (r.has(key)) r.problem(key, "only applies to probe type http (this one is " + type.keyword() + ")");
+        if (r.has(key) && typeRead) r.problem(key, "only applies to probe type http (this one is " + type.keyword() + ")");
       }
       return ProbeHttpConfig.defaults();
     }

@@ -76,5 +76,8 @@ class HttpProbeConfigTest {
     assertThat(problems(new JsonObject().put("host", "x").put("expectBody", "ok"))).containsExactlyInAnyOrder(
         "pools[0].probe.host: only applies to probe type http (this one is tcp)",
         "pools[0].probe.expectBody: only applies to probe type http (this one is tcp)");
+    // A type that cannot be read is the one problem: the http keys are not judged against the default.
+    assertThat(problems(new JsonObject().put("type", "icmp").put("path", "/x")))
+        .containsExactly("pools[0].probe.type: 'icmp' is not one of tcp, tls, http");
   }
 }
