@@ -21,7 +21,7 @@ public final class ExposureRule {
   }
 
   /** Only literals and {@code localhost} count: a DNS name could resolve elsewhere tomorrow. */
-  static boolean isLoopback(String host) {
+  public static boolean isLoopback(String host) {
     if (host.equals("localhost")) return true;
     if (!host.matches("[0-9.]+") && !host.contains(":")) return false;
     try {

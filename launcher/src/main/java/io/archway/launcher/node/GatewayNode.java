@@ -1,6 +1,7 @@
 package io.archway.launcher.node;
 
 import io.archway.admin.AdminVerticle;
+import io.archway.admin.auth.ExposureRule;
 import io.archway.core.bus.EventBusAddresses;
 import io.archway.core.cluster.NodeInfo;
 import io.archway.core.cluster.NodeRegistry;
@@ -28,7 +29,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -293,15 +293,7 @@ public final class GatewayNode {
   private Optional<String> adminAlsoOn() {
     boolean hostSet = localDocument.getValue("admin") instanceof JsonObject a && a.containsKey("host");
     return fileConfig.node().bindHost()
-        .filter(h -> !hostSet && !h.equals(fileConfig.admin().host()) && isLoopbackLiteral(h));
-  }
-
-  private static boolean isLoopbackLiteral(String host) {
-    try {
-      return InetAddress.getByName(host).isLoopbackAddress();
-    } catch (UnknownHostException e) {
-      return false;
-    }
+        .filter(h -> !hostSet && !h.equals(fileConfig.admin().host()) && ExposureRule.isLoopback(h));
   }
 
   private static String advertisedAdmin(GatewayConfig config) {
